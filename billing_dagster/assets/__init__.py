@@ -1,0 +1,1 @@
+"""Dagster assets, one module per billing stage, each with the checks that guard it."""

@@ -1,0 +1,61 @@
+"""Stage 3: Charge IR, each tenant-month's pricing program run in the WASM sandbox."""
+
+from datetime import date
+
+import dagster as dg
+
+from billing_dagster.assets.facts import fact_packs
+from billing_dagster.domain.currency import currency
+from billing_dagster.domain.periods import Period, isoformat_utc, month_period
+from billing_dagster.domain.programs import program_for
+from billing_dagster.partitions import keys_by_month, tenant_month_backfill_policy, tenant_month_partitions
+from billing_dagster.resources.db import BillingDatabase
+from billing_dagster.resources.wasm import WasmResource
+
+ROUNDING = "half_even"
+
+
+def module_context(tenant: str, code: str, period: Period) -> dict:
+    cur = currency(code)
+    return {"tenant": tenant, "currency": {"code": cur.code, "exponent": cur.exponent},
+            "period": {"start": isoformat_utc(period.start), "end": isoformat_utc(period.end)},
+            "policy": {"rounding": ROUNDING}}
+
+
+EVERY_TENANT_RATED = "every_tenant_rated"
+
+
+@dg.asset(
+    partitions_def=tenant_month_partitions, backfill_policy=tenant_month_backfill_policy, group_name="billing",
+    deps=[fact_packs], check_specs=[dg.AssetCheckSpec(EVERY_TENANT_RATED, asset="charge_lines")],
+    description="Charge IR per tenant and month: the output of the tenant's pricing program (WASM modules "
+                "under fuel and memory caps), with one audit record per module call. A module failure "
+                "leaves that tenant-month without Charge IR (and so without an invoice) and fails the check.",
+)
+def charge_lines(context: dg.AssetExecutionContext, db: BillingDatabase,
+                 wasm: WasmResource) -> dg.MaterializeResult:
+    repo, failures = db.repo, {}
+    for month, batch in keys_by_month(context.partition_keys).items():
+        period = month_period(date.fromisoformat(month))
+        accounts = repo.accounts([tenant for _, tenant in batch], period)
+        for key, tenant in batch:
+            account = accounts[tenant]
+            facts, facts_sha256 = repo.fact_pack(tenant, period.start.date())
+            run = wasm.rate(program_for(account), module_context(tenant, account.currency, period), facts)
+            if run.error is not None:
+                repo.record_failed_rating(tenant, period.start.date(), context.run_id, run.executions)
+                failures[key] = str(run.error)
+                context.log.error(f"{key}: pricing module failed: {run.error}")
+                context.add_asset_metadata(partition_key=key, metadata={"error": str(run.error)})
+                continue
+            digest = repo.save_charges(tenant, period.start.date(), run.charges, facts_sha256, context.run_id,
+                                       run.executions)
+            context.add_asset_metadata(partition_key=key, metadata={
+                "sha256": digest, "lines": len(run.charges), "facts_sha256": facts_sha256,
+                "fuel": sum(e.fuel for e in run.executions),
+                "modules": dg.MetadataValue.json({e.module_id: e.module_sha256[:12] for e in run.executions}),
+            })
+    return dg.MaterializeResult(check_results=[dg.AssetCheckResult(
+        check_name=EVERY_TENANT_RATED, passed=not failures, severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"rated": len(context.partition_keys) - len(failures),
+                  "failures": dg.MetadataValue.json(failures)})])

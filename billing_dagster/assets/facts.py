@@ -1,0 +1,40 @@
+"""Stage 2: fact packs, the facts each tenant-month's pricing program may read."""
+
+from datetime import date
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from billing_dagster.assets.usage import usage_daily
+from billing_dagster.domain.facts import build_fact_pack
+from billing_dagster.domain.periods import days_of, month_period
+from billing_dagster.partitions import keys_by_month, tenant_month_backfill_policy, tenant_month_partitions
+from billing_dagster.resources.db import BillingDatabase
+from billing_dagster.resources.lake import LakeResource
+from billing_dagster.usage.aggregate import monthly_usage
+
+
+@dg.asset(
+    partitions_def=tenant_month_partitions, backfill_policy=tenant_month_backfill_policy, group_name="billing",
+    deps=[usage_daily],
+    description="Per tenant and month: subscription, monthly usage (from every day's aggregates), tax and "
+                "customer facts, stored canonical and hashed in the billing database.",
+)
+def fact_packs(context: dg.AssetExecutionContext, db: BillingDatabase, lake: LakeResource,
+               duckdb: DuckDBResource) -> dg.MaterializeResult:
+    repo, the_lake = db.repo, lake.lake()
+    for month, batch in keys_by_month(context.partition_keys).items():
+        period = month_period(date.fromisoformat(month))
+        tenants = [tenant for _, tenant in batch]
+        accounts = repo.accounts(tenants, period)
+        with duckdb.get_connection() as con:
+            usage = monthly_usage(con, the_lake, days_of(period), tenants)
+        for key, tenant in batch:
+            pack = build_fact_pack(accounts[tenant], period, usage[tenant])
+            digest = repo.save_fact_pack(tenant, period.start.date(), pack)
+            context.add_asset_metadata(partition_key=key, metadata={
+                "sha256": digest, "metrics": len(pack["usage"]),
+                "plan": pack.get("subscription", {}).get("plan", "none"),
+                "usage": dg.MetadataValue.json({m: v["sum"] for m, v in pack["usage"].items()}),
+            })
+    return dg.MaterializeResult()

@@ -1,0 +1,61 @@
+"""Stage 1: raw usage events (validated, deduplicated) and their daily aggregates."""
+
+from datetime import date
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from billing_dagster.partitions import daily_partitions, usage_backfill_policy
+from billing_dagster.resources.db import BillingDatabase
+from billing_dagster.resources.lake import LakeResource
+from billing_dagster.usage.aggregate import aggregate_day
+from billing_dagster.usage.ingest import ingest_day
+
+EVENTS_BALANCE = "events_in_equals_accepted_duplicate_quarantined"
+
+
+@dg.asset(
+    partitions_def=daily_partitions, backfill_policy=usage_backfill_policy, group_name="usage",
+    check_specs=[dg.AssetCheckSpec(EVENTS_BALANCE, asset="usage_events")],
+    description="Validated, deduplicated usage events of one UTC day in the Parquet lake; "
+                "rejected lines go to the quarantine with their reason.",
+)
+def usage_events(context: dg.AssetExecutionContext, db: BillingDatabase, lake: LakeResource,
+                 duckdb: DuckDBResource) -> dg.MaterializeResult:
+    repo, the_lake = db.repo, lake.lake()
+    tenants, metrics = repo.tenant_ids(), repo.metric_codes()
+    unbalanced = []
+    with duckdb.get_connection() as con:
+        for key in context.partition_keys:
+            counts = ingest_day(con, the_lake, date.fromisoformat(key), tenants, metrics)
+            repo.record_ingest_counts(date.fromisoformat(key), counts.events_in, counts.accepted,
+                                      counts.duplicate, counts.quarantined)
+            if not counts.balanced():
+                unbalanced.append(key)
+            context.add_asset_metadata(partition_key=key, metadata={
+                "events_in": counts.events_in, "accepted": counts.accepted, "duplicate": counts.duplicate,
+                "quarantined": counts.quarantined, "landing_files": counts.landing_files,
+                "quarantine_by_field": dg.MetadataValue.json(counts.quarantine_reasons),
+                "path": dg.MetadataValue.path(str(the_lake.events_file(date.fromisoformat(key)))),
+            })
+    return dg.MaterializeResult(check_results=[dg.AssetCheckResult(
+        check_name=EVENTS_BALANCE, passed=not unbalanced,
+        metadata={"days_checked": len(context.partition_keys), "unbalanced_days": dg.MetadataValue.json(unbalanced)})])
+
+
+@dg.asset(
+    partitions_def=daily_partitions, backfill_policy=usage_backfill_policy, group_name="usage",
+    deps=[usage_events],
+    description="DuckDB aggregates per tenant and metric for one day: count, sum, min, max.",
+)
+def usage_daily(context: dg.AssetExecutionContext, lake: LakeResource,
+                duckdb: DuckDBResource) -> dg.MaterializeResult:
+    the_lake = lake.lake()
+    with duckdb.get_connection() as con:
+        for key in context.partition_keys:
+            rows = aggregate_day(con, the_lake, date.fromisoformat(key))
+            context.add_asset_metadata(partition_key=key, metadata={
+                "tenant_metric_rows": rows,
+                "path": dg.MetadataValue.path(str(the_lake.daily_file(date.fromisoformat(key)))),
+            })
+    return dg.MaterializeResult()

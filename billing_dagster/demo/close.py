@@ -1,0 +1,55 @@
+"""`billing-dagster demo`: seed the world, then close the month through Dagster on the local instance."""
+
+from datetime import date
+
+import dagster as dg
+
+from billing_dagster.demo.seed import seed_demo
+from billing_dagster.demo.summary import close_summary
+from billing_dagster.domain.periods import days_of, month_period
+from billing_dagster.partitions import TENANTS_PER_RUN, tenant_partitions
+from billing_dagster.schedules import day_range_tags, partition_range_tags
+from billing_dagster.settings import billing_db_url, billing_home
+from billing_dagster.store.database import make_engine, migrate
+from billing_dagster.store.repository import BillingRepository
+
+
+def run_demo(month: date, tenant_count: int = 50, instance: dg.DagsterInstance | None = None) -> str:
+    engine = make_engine(billing_db_url())
+    migrate(engine)
+    seeded = seed_demo(engine, billing_home() / "landing", month, tenant_count)
+    print(f"Seeded {seeded['tenants']} tenants and {seeded['lines']:,} landing lines "
+          f"({seeded['duplicates']:,} duplicates, {seeded['malformed']:,} malformed) for {month:%Y-%m}")
+    instance = instance or dg.DagsterInstance.get()
+    repo = BillingRepository(engine)
+    register_tenants(instance, repo.tenant_ids())
+    close_month(instance, month)
+    period = month_period(month)
+    return close_summary(repo.invoices(month), repo.ingest_totals(days_of(period)))
+
+
+def register_tenants(instance: dg.DagsterInstance, tenant_ids: list[str]) -> None:
+    known = set(instance.get_dynamic_partitions(tenant_partitions.name))
+    new = [tenant for tenant in tenant_ids if tenant not in known]
+    if new:
+        instance.add_dynamic_partitions(tenant_partitions.name, new)
+
+
+def close_month(instance: dg.DagsterInstance, month: date) -> None:
+    """Two kinds of run, as the UI would launch them: every day of usage, then tenant batches."""
+    from billing_dagster.definitions import defs
+
+    days = days_of(month_period(month))
+    _execute(defs, "usage_job", instance, day_range_tags(days[0].isoformat(), days[-1].isoformat()))
+    tenants = instance.get_dynamic_partitions(tenant_partitions.name)
+    for start in range(0, len(tenants), TENANTS_PER_RUN):
+        batch = tenants[start:start + TENANTS_PER_RUN]
+        _execute(defs, "close_job", instance, partition_range_tags(month.isoformat(), batch))
+
+
+def _execute(defs: dg.Definitions, job_name: str, instance: dg.DagsterInstance, tags: dict) -> None:
+    result = defs.resolve_job_def(job_name).execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+    print(f"  {job_name} {tags['dagster/asset_partition_range_start']} .. "
+          f"{tags['dagster/asset_partition_range_end']}: {'ok' if result.success else 'FAILED'} (run {result.run_id[:8]})")
+    if not result.success:
+        raise SystemExit(f"{job_name} failed; open the run {result.run_id} in the UI (make ui) for details")

@@ -1,0 +1,1 @@
+"""The pure billing core: money, periods, contracts, invoicing. No Dagster and no I/O here."""

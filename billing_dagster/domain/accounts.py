@@ -1,0 +1,41 @@
+"""What the billing database knows about a tenant, as plain values the pricing core works on."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PriceSpec:
+    rule_id: str
+    component: str  # base_fee | usage
+    description: str
+    metric: str | None = None
+    amount_minor: int | None = None
+    tier_mode: str | None = None
+    tiers: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionSpec:
+    plan_id: str
+    starts_at: datetime
+    ends_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaxSpec:
+    region: str
+    name: str
+    rate: Decimal
+    exempt: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TenantAccount:
+    tenant_id: str
+    currency: str
+    net_terms_days: int
+    tax: TaxSpec
+    subscription: SubscriptionSpec | None
+    prices: tuple[PriceSpec, ...]

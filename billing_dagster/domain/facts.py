@@ -1,0 +1,61 @@
+"""Fact packs: the facts a tenant-period's program may read, built from account and usage values."""
+
+from decimal import Decimal
+
+from billing_dagster.domain.accounts import TenantAccount
+from billing_dagster.domain.decimals import decimal_text
+from billing_dagster.domain.periods import Period, isoformat_utc
+
+# Packs keyed by an inner name (usage is keyed by metric); a manifest's fields apply one level down.
+KEYED_PACKS = frozenset({"usage"})
+
+
+def build_fact_pack(account: TenantAccount, period: Period, usage: dict[str, dict]) -> dict:
+    pack = {
+        "customer": {"tenant": account.tenant_id, "currency": account.currency},
+        "usage": {metric: _usage_entry(values) for metric, values in sorted(usage.items())},
+        "tax": {"region": account.tax.region, "name": account.tax.name,
+                "rate": decimal_text(account.tax.rate), "exempt": account.tax.exempt},
+    }
+    subscription = _subscription_facts(account, period)
+    if subscription is not None:
+        pack["subscription"] = subscription
+    return pack
+
+
+def _usage_entry(values: dict) -> dict:
+    return {"count": int(values["count"]), "sum": decimal_text(Decimal(values["sum"])),
+            "min": decimal_text(Decimal(values["min"])), "max": decimal_text(Decimal(values["max"]))}
+
+
+def _subscription_facts(account: TenantAccount, period: Period) -> dict | None:
+    sub = account.subscription
+    if sub is None:
+        return None
+    active = period.overlap(sub.starts_at, sub.ends_at)
+    return {
+        "plan": sub.plan_id,
+        "start": isoformat_utc(sub.starts_at),
+        "end": None if sub.ends_at is None else isoformat_utc(sub.ends_at),
+        "active_days": 0 if active is None else active.days,
+        "period_days": period.days,
+        "active_seconds": 0 if active is None else active.seconds,
+        "period_seconds": period.seconds,
+    }
+
+
+def visible_facts(pack: dict, reads: dict[str, list[str]]) -> dict:
+    """Only the packs and fields a module declared: a module sees nothing else."""
+    visible = {}
+    for name, fields in sorted(reads.items()):
+        if name not in pack:
+            continue
+        if name in KEYED_PACKS:
+            visible[name] = {key: _pick(entry, fields) for key, entry in pack[name].items()}
+        else:
+            visible[name] = _pick(pack[name], fields)
+    return visible
+
+
+def _pick(entry: dict, fields: list[str]) -> dict:
+    return {field: entry[field] for field in fields if field in entry}

@@ -1,0 +1,6 @@
+"""Jobs: usage ingestion per day, and the month close per tenant batch."""
+
+import dagster as dg
+
+usage_job = dg.define_asset_job("usage_job", selection=["usage_events", "usage_daily"])
+close_job = dg.define_asset_job("close_job", selection=["fact_packs", "charge_lines", "invoices"])

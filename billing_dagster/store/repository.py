@@ -1,0 +1,202 @@
+"""The billing database in domain verbs. Every write is keyed so that a re-run replaces, never duplicates."""
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime, timezone
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from billing_dagster.domain.accounts import PriceSpec, SubscriptionSpec, TaxSpec, TenantAccount
+from billing_dagster.domain.canonical import canonical_json, sha256_hex
+from billing_dagster.domain.invoicing import InvoiceDraft
+from billing_dagster.domain.periods import Period
+from billing_dagster.store import models as m
+
+
+class NotFound(LookupError):
+    pass
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class BillingRepository:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    # reference data -------------------------------------------------------------------------------
+    def tenant_ids(self) -> list[str]:
+        with self.session() as s:
+            return list(s.scalars(select(m.Tenant.id).order_by(m.Tenant.id)))
+
+    def metric_codes(self) -> list[str]:
+        with self.session() as s:
+            return list(s.scalars(select(m.Metric.code).order_by(m.Metric.code)))
+
+    def accounts(self, tenant_ids: list[str], period: Period) -> dict[str, TenantAccount]:
+        with self.session() as s:
+            tenants = {t.id: t for t in s.scalars(select(m.Tenant).where(m.Tenant.id.in_(tenant_ids)))}
+            missing = sorted(set(tenant_ids) - set(tenants))
+            if missing:
+                raise NotFound(f"tenants not in the billing database: {', '.join(missing[:10])}")
+            regions = {r.code: r for r in s.scalars(select(m.TaxRegion))}
+            subs = self._subscriptions(s, tenant_ids, period)
+            plans = {p.id: p for p in s.scalars(select(m.Plan).options(selectinload(m.Plan.prices)))}
+            return {tid: _account(tenants[tid], regions[tenants[tid].tax_region], subs.get(tid), plans)
+                    for tid in tenant_ids}
+
+    @staticmethod
+    def _subscriptions(s: Session, tenant_ids: list[str], period: Period) -> dict[str, m.Subscription]:
+        rows = s.scalars(select(m.Subscription).where(
+            m.Subscription.tenant_id.in_(tenant_ids), m.Subscription.starts_at < period.end,
+            (m.Subscription.ends_at.is_(None)) | (m.Subscription.ends_at > period.start),
+        ).order_by(m.Subscription.starts_at, m.Subscription.id))
+        latest: dict[str, m.Subscription] = {}
+        for row in rows:
+            latest[row.tenant_id] = row
+        return latest
+
+    # usage ----------------------------------------------------------------------------------------
+    def record_ingest_counts(self, day: date, events_in: int, accepted: int, duplicate: int,
+                             quarantined: int) -> None:
+        with self.session() as s, s.begin():
+            s.merge(m.UsageIngestCount(day=day, events_in=events_in, accepted=accepted, duplicate=duplicate,
+                                       quarantined=quarantined, recorded_at=_now()))
+
+    def ingest_totals(self, days: Iterable[date]) -> dict[str, int]:
+        with self.session() as s:
+            row = s.execute(select(
+                func.count(), func.coalesce(func.sum(m.UsageIngestCount.events_in), 0),
+                func.coalesce(func.sum(m.UsageIngestCount.accepted), 0),
+                func.coalesce(func.sum(m.UsageIngestCount.duplicate), 0),
+                func.coalesce(func.sum(m.UsageIngestCount.quarantined), 0),
+            ).where(m.UsageIngestCount.day.in_(list(days)))).one()
+        return dict(zip(("days", "events_in", "accepted", "duplicate", "quarantined"), map(int, row)))
+
+    # fact packs and charges -----------------------------------------------------------------------
+    def save_fact_pack(self, tenant_id: str, period: date, pack: dict) -> str:
+        document = canonical_json(pack)
+        digest = sha256_hex(document)
+        with self.session() as s, s.begin():
+            s.merge(m.FactPack(tenant_id=tenant_id, period=period, document=document, sha256=digest,
+                               built_at=_now()))
+        return digest
+
+    def fact_pack(self, tenant_id: str, period: date) -> tuple[dict, str]:
+        with self.session() as s:
+            row = s.get(m.FactPack, (tenant_id, period))
+        if row is None:
+            raise NotFound(f"no fact pack for tenant {tenant_id} period {period.isoformat()}; materialize fact_packs")
+        return json.loads(row.document), row.sha256
+
+    def save_charges(self, tenant_id: str, period: date, charges: list[dict], facts_sha256: str,
+                     run_id: str, executions: list) -> str:
+        document = canonical_json(charges)
+        digest = sha256_hex(document)
+        with self.session() as s, s.begin():
+            s.merge(m.ChargeDocument(tenant_id=tenant_id, period=period, document=document, sha256=digest,
+                                     facts_sha256=facts_sha256, rated_at=_now()))
+            s.add_all(_execution_rows(tenant_id, period, run_id, executions))
+        return digest
+
+    def record_failed_rating(self, tenant_id: str, period: date, run_id: str, executions: list) -> None:
+        """Keep the audit of a failed program and drop the stale Charge IR so it is never invoiced."""
+        with self.session() as s, s.begin():
+            s.execute(delete(m.ChargeDocument).where(
+                m.ChargeDocument.tenant_id == tenant_id, m.ChargeDocument.period == period))
+            s.add_all(_execution_rows(tenant_id, period, run_id, executions))
+
+    def charges(self, tenant_id: str, period: date) -> tuple[list[dict], str] | None:
+        """The Charge IR of a tenant-period, or None when it was never rated or its rating failed."""
+        with self.session() as s:
+            row = s.get(m.ChargeDocument, (tenant_id, period))
+        return None if row is None else (json.loads(row.document), row.sha256)
+
+    # invoices -------------------------------------------------------------------------------------
+    def save_draft_invoice(self, tenant_id: str, period: date, plan_id: str | None, draft: InvoiceDraft,
+                           charges_sha256: str) -> int:
+        """Insert or replace the draft invoice of a tenant-period (identity: tenant, period, kind, revision)."""
+        with self.session() as s, s.begin():
+            invoice = s.scalars(select(m.Invoice).where(
+                m.Invoice.tenant_id == tenant_id, m.Invoice.period == period,
+                m.Invoice.kind == "standard", m.Invoice.revision == 0)).one_or_none()
+            if invoice is None:
+                invoice = m.Invoice(tenant_id=tenant_id, period=period, kind="standard", revision=0)
+                s.add(invoice)
+            elif invoice.status != "draft":
+                raise ValueError(f"invoice {invoice.id} of {tenant_id} {period} is {invoice.status}; "
+                                 "finalized invoices are corrected by credit notes, never edited")
+            else:
+                s.execute(delete(m.InvoiceLine).where(m.InvoiceLine.invoice_id == invoice.id))
+                s.expire(invoice, ["lines"])
+            _fill_invoice(invoice, plan_id, draft, charges_sha256)
+            s.flush()
+            return invoice.id
+
+    def discard_draft_invoice(self, tenant_id: str, period: date) -> bool:
+        """Remove a draft that no longer has Charge IR behind it; finalized invoices are never removed."""
+        with self.session() as s, s.begin():
+            result = s.execute(delete(m.Invoice).where(
+                m.Invoice.tenant_id == tenant_id, m.Invoice.period == period, m.Invoice.status == "draft"))
+        return result.rowcount > 0
+
+    def stored_invoice(self, tenant_id: str, period: date) -> m.Invoice | None:
+        with self.session() as s:
+            return s.scalars(select(m.Invoice).where(
+                m.Invoice.tenant_id == tenant_id, m.Invoice.period == period, m.Invoice.kind == "standard",
+                m.Invoice.revision == 0).options(selectinload(m.Invoice.lines))).one_or_none()
+
+    def invoices(self, period: date) -> list[m.Invoice]:
+        with self.session() as s:
+            return list(s.scalars(select(m.Invoice).where(m.Invoice.period == period)
+                                  .options(selectinload(m.Invoice.lines)).order_by(m.Invoice.tenant_id)))
+
+    def invoice_line_count(self, period: date) -> int:
+        with self.session() as s:
+            return s.scalar(select(func.count()).select_from(m.InvoiceLine).join(m.Invoice)
+                            .where(m.Invoice.period == period))
+
+
+def _account(tenant: m.Tenant, region: m.TaxRegion, sub: m.Subscription | None, plans: dict) -> TenantAccount:
+    prices: tuple[PriceSpec, ...] = ()
+    subscription = None
+    if sub is not None:
+        subscription = SubscriptionSpec(sub.plan_id, sub.starts_at, sub.ends_at)
+        prices = tuple(_price(p) for p in plans[sub.plan_id].prices if p.currency == tenant.currency)
+    tax = TaxSpec(region.code, region.name, region.rate, tenant.tax_exempt)
+    return TenantAccount(tenant.id, tenant.currency, tenant.net_terms_days, tax, subscription, prices)
+
+
+def _price(p: m.Price) -> PriceSpec:
+    return PriceSpec(rule_id=p.rule_id, component=p.component, description=p.description, metric=p.metric,
+                     amount_minor=p.amount_minor, tier_mode=p.tier_mode, tiers=tuple(p.tiers or ()))
+
+
+def _execution_rows(tenant_id: str, period: date, run_id: str, executions: list) -> list[m.Execution]:
+    return [m.Execution(tenant_id=tenant_id, period=period, run_id=run_id, step=e.step, module_id=e.module_id,
+                        module_version=e.module_version, module_sha256=e.module_sha256,
+                        input_sha256=e.input_sha256, output_sha256=e.output_sha256, fuel=e.fuel,
+                        duration_us=e.duration_us, warnings=e.warnings, error=e.error, created_at=_now())
+            for e in executions]
+
+
+def _fill_invoice(invoice: m.Invoice, plan_id: str | None, draft: InvoiceDraft, charges_sha256: str) -> None:
+    invoice.status = "draft"
+    invoice.plan_id = plan_id
+    invoice.currency = draft.currency
+    invoice.subtotal, invoice.discount, invoice.tax, invoice.total = (
+        draft.subtotal, draft.discount, draft.tax, draft.total)
+    invoice.issue_date, invoice.due_date = draft.issue_date, draft.due_date
+    invoice.charges_sha256 = charges_sha256
+    invoice.updated_at = _now()
+    invoice.lines = [m.InvoiceLine(
+        position=i, rule_id=line["rule_id"], kind=line["kind"], description=line["description"],
+        metric=line.get("metric"), quantity=line["quantity"], unit_price=line["unit_price"],
+        amount=line["amount"], taxable=line["taxable"], module_id=line["module_id"],
+        module_sha256=line["module_sha256"], input_sha256=line["input_sha256"])
+        for i, line in enumerate(draft.lines)]

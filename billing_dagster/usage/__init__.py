@@ -1,0 +1,1 @@
+"""Usage: landing files, validation and dedup, the Parquet lake, and DuckDB aggregation."""

@@ -1,0 +1,36 @@
+"""DuckDB aggregation over the lake: daily aggregates, and monthly usage for a batch of tenants."""
+
+from datetime import date
+
+import duckdb
+
+from billing_dagster.usage.lake import Lake, write_parquet
+from billing_dagster.usage.queries import sql
+
+
+class MissingUsage(RuntimeError):
+    pass
+
+
+def aggregate_day(con: duckdb.DuckDBPyConnection, lake: Lake, day: date) -> int:
+    events = lake.events_file(day)
+    if not events.is_file():
+        raise MissingUsage(f"usage_events for {day.isoformat()} is not materialized ({events} missing)")
+    table = con.sql(sql("aggregate_usage_daily"), params={"events_path": str(events)}).to_arrow_table()
+    write_parquet(table, lake.daily_file(day))
+    return table.num_rows
+
+
+def monthly_usage(con: duckdb.DuckDBPyConnection, lake: Lake, days: list[date],
+                  tenants: list[str]) -> dict[str, dict[str, dict]]:
+    """{tenant: {metric: {count, sum, min, max}}}; every day of the month must be aggregated first."""
+    paths = [lake.daily_file(day) for day in days]
+    missing = [day.isoformat() for day, path in zip(days, paths) if not path.is_file()]
+    if missing:
+        raise MissingUsage(f"usage_daily is not materialized for {len(missing)} day(s): {', '.join(missing[:5])}")
+    rows = con.execute(sql("aggregate_usage_monthly"),
+                       {"daily_paths": [str(p) for p in paths], "tenants": tenants}).fetchall()
+    usage: dict[str, dict[str, dict]] = {tenant: {} for tenant in tenants}
+    for tenant, metric, count, total, low, high in rows:
+        usage[tenant][metric] = {"count": count, "sum": total, "min": low, "max": high}
+    return usage

@@ -1,0 +1,88 @@
+// Parses the input document into assemblyscript-json's DOM (JSON.Obj, JSON.Arr, ...).
+//
+// The library's own JSON.parse is not used because its number scanner builds
+// integers in an f64: above 2^53 they would silently lose digits. This tree
+// builder keeps the same DOM types but traps on any integer it cannot hold
+// exactly. (Decimals travel as strings, so they are not affected.)
+
+import { JSON, JSONDecoder, JSONHandler } from "assemblyscript-json/assembly/index";
+
+// 2^53: every integer below it survives the scanner's f64 arithmetic exactly,
+// and every integer at or above it comes out of that arithmetic >= 2^53.
+const EXACT_LIMIT: i64 = 9007199254740992;
+
+class TreeBuilder extends JSONHandler {
+  stack: JSON.Value[] = new Array<JSON.Value>();
+  root: JSON.Value | null = null;
+
+  setString(name: string, value: string): void {
+    this.add(name, JSON.Value.String(value));
+  }
+
+  setBoolean(name: string, value: bool): void {
+    this.add(name, JSON.Value.Bool(value));
+  }
+
+  setNull(name: string): void {
+    this.add(name, JSON.Value.Null());
+  }
+
+  setInteger(name: string, value: i64): void {
+    if (value >= EXACT_LIMIT || value <= -EXACT_LIMIT) {
+      abort("JSON integer too large to read exactly (limit 2^53)");
+    }
+    this.add(name, JSON.Value.Integer(value));
+  }
+
+  setFloat(name: string, value: f64): void {
+    this.add(name, JSON.Value.Float(value));
+  }
+
+  pushArray(name: string): bool {
+    const arr = JSON.Value.Array();
+    this.add(name, arr);
+    this.stack.push(arr);
+    return true;
+  }
+
+  popArray(): void {
+    this.stack.pop();
+  }
+
+  pushObject(name: string): bool {
+    const obj = JSON.Value.Object();
+    this.add(name, obj);
+    this.stack.push(obj);
+    return true;
+  }
+
+  popObject(): void {
+    this.stack.pop();
+  }
+
+  private add(name: string, value: JSON.Value): void {
+    const depth = this.stack.length;
+    if (depth == 0) {
+      if (this.root != null) abort("JSON: more than one top-level value");
+      this.root = value;
+      return;
+    }
+    const top = this.stack[depth - 1];
+    if (top instanceof JSON.Obj) (<JSON.Obj>top).set<JSON.Value>(name, value);
+    else (<JSON.Arr>top).push(value);
+  }
+}
+
+/**
+ * The document in `bytes` (UTF-8 JSON), or null when no value could be parsed
+ * or bytes follow it. Truncated input traps. The input is written by the host,
+ * so the scanner's leniency (it checks little punctuation with --noAssert) is
+ * acceptable.
+ */
+export function parseJson(bytes: Uint8Array): JSON.Value | null {
+  const builder = new TreeBuilder();
+  const decoder = new JSONDecoder<TreeBuilder>(builder);
+  decoder.deserialize(bytes);
+  if (decoder.state.readIndex != bytes.length) return null;
+  return builder.root;
+}
