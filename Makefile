@@ -1,0 +1,55 @@
+# billing-dagster: one command for the demo, one for the tests. Every target bootstraps its own venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export BILLING_HOME ?= $(CURDIR)/.billing
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+BILLING_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+DB_TESTS := tests/store tests/scenarios tests/assets tests/providers tests/deploy
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+
+.PHONY: install demo ui test test-sqlite test-postgres wasm wasm-check defs-check bench clean-demo
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: deploy/dagster.sqlite.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp deploy/dagster.sqlite.yaml $@
+
+## Seed the demo world and close its month through Dagster on embedded defaults.
+demo: install $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/billing-dagster demo
+
+## The Dagster web UI (and daemon) on the same instance as the demo.
+ui: install $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+## Everything CI proves: SQLite suite, PostgreSQL suite, definitions, and the WASM rebuild check.
+test: install defs-check wasm-check test-sqlite test-postgres
+
+test-sqlite: install
+	$(PYTEST) tests -q -m 'not postgres and not stripe_live'
+
+test-postgres: install
+	BILLING_TEST_PG_URL=$(BILLING_TEST_PG_URL) $(PYTEST) $(wildcard $(DB_TESTS)) -q
+
+defs-check: install
+	$(BIN)/dg check defs
+
+wasm:
+	bash wasm/build.sh
+
+wasm-check:
+	bash wasm/check.sh
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+clean-demo:
+	rm -rf $(BILLING_HOME) $(DAGSTER_HOME)
