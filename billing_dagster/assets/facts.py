@@ -14,15 +14,18 @@ from billing_dagster.resources.lake import LakeResource
 from billing_dagster.usage.aggregate import monthly_usage
 
 
+EVERY_TENANT_SUBSCRIBED = "every_tenant_has_a_subscription"
+
+
 @dg.asset(
     partitions_def=tenant_month_partitions, backfill_policy=tenant_month_backfill_policy, group_name="billing",
-    deps=[usage_daily],
+    deps=[usage_daily], check_specs=[dg.AssetCheckSpec(EVERY_TENANT_SUBSCRIBED, asset="fact_packs")],
     description="Per tenant and month: subscription, monthly usage (from every day's aggregates), tax and "
                 "customer facts, stored canonical and hashed in the billing database.",
 )
 def fact_packs(context: dg.AssetExecutionContext, db: BillingDatabase, lake: LakeResource,
                duckdb: DuckDBResource) -> dg.MaterializeResult:
-    repo, the_lake = db.repo, lake.lake()
+    repo, the_lake, unsubscribed = db.repo, lake.lake(), []
     for month, batch in keys_by_month(context.partition_keys).items():
         period = month_period(date.fromisoformat(month))
         tenants = [tenant for _, tenant in batch]
@@ -32,9 +35,14 @@ def fact_packs(context: dg.AssetExecutionContext, db: BillingDatabase, lake: Lak
         for key, tenant in batch:
             pack = build_fact_pack(accounts[tenant], period, usage[tenant])
             digest = repo.save_fact_pack(tenant, period.start.date(), pack)
+            if "subscription" not in pack:
+                unsubscribed.append(key)
             context.add_asset_metadata(partition_key=key, metadata={
                 "sha256": digest, "metrics": len(pack["usage"]),
                 "plan": pack.get("subscription", {}).get("plan", "none"),
                 "usage": dg.MetadataValue.json({m: v["sum"] for m, v in pack["usage"].items()}),
             })
-    return dg.MaterializeResult()
+    return dg.MaterializeResult(check_results=[dg.AssetCheckResult(
+        check_name=EVERY_TENANT_SUBSCRIBED, passed=not unsubscribed, severity=dg.AssetCheckSeverity.WARN,
+        description="A tenant without a subscription in the month is billed nothing but tax-free zero.",
+        metadata={"unsubscribed": dg.MetadataValue.json(unsubscribed)})])

@@ -8,10 +8,11 @@ from dagster_duckdb import DuckDBResource
 from billing_dagster.partitions import daily_partitions, usage_backfill_policy
 from billing_dagster.resources.db import BillingDatabase
 from billing_dagster.resources.lake import LakeResource
-from billing_dagster.usage.aggregate import aggregate_day
+from billing_dagster.usage.aggregate import aggregate_day, aggregated_and_accepted
 from billing_dagster.usage.ingest import ingest_day
 
 EVENTS_BALANCE = "events_in_equals_accepted_duplicate_quarantined"
+AGGREGATES_COVER_EVENTS = "aggregates_count_every_accepted_event"
 
 
 @dg.asset(
@@ -45,17 +46,22 @@ def usage_events(context: dg.AssetExecutionContext, db: BillingDatabase, lake: L
 
 @dg.asset(
     partitions_def=daily_partitions, backfill_policy=usage_backfill_policy, group_name="usage",
-    deps=[usage_events],
+    deps=[usage_events], check_specs=[dg.AssetCheckSpec(AGGREGATES_COVER_EVENTS, asset="usage_daily")],
     description="DuckDB aggregates per tenant and metric for one day: count, sum, min, max.",
 )
 def usage_daily(context: dg.AssetExecutionContext, lake: LakeResource,
                 duckdb: DuckDBResource) -> dg.MaterializeResult:
-    the_lake = lake.lake()
+    the_lake, lost = lake.lake(), {}
     with duckdb.get_connection() as con:
         for key in context.partition_keys:
-            rows = aggregate_day(con, the_lake, date.fromisoformat(key))
+            day = date.fromisoformat(key)
+            rows = aggregate_day(con, the_lake, day)
+            aggregated, accepted = aggregated_and_accepted(con, the_lake, day)
+            if aggregated != accepted:
+                lost[key] = {"aggregated": aggregated, "accepted": accepted}
             context.add_asset_metadata(partition_key=key, metadata={
-                "tenant_metric_rows": rows,
-                "path": dg.MetadataValue.path(str(the_lake.daily_file(date.fromisoformat(key)))),
+                "tenant_metric_rows": rows, "events_aggregated": aggregated,
+                "path": dg.MetadataValue.path(str(the_lake.daily_file(day))),
             })
-    return dg.MaterializeResult()
+    return dg.MaterializeResult(check_results=[dg.AssetCheckResult(
+        check_name=AGGREGATES_COVER_EVENTS, passed=not lost, metadata={"mismatched_days": dg.MetadataValue.json(lost)})])

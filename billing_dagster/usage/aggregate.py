@@ -21,6 +21,12 @@ def aggregate_day(con: duckdb.DuckDBPyConnection, lake: Lake, day: date) -> int:
     return table.num_rows
 
 
+def aggregated_and_accepted(con: duckdb.DuckDBPyConnection, lake: Lake, day: date) -> tuple[int, int]:
+    """(events counted by the day's aggregates, accepted events of the day): equal when nothing was lost."""
+    return con.execute(sql("count_daily_against_events"), {
+        "daily_path": str(lake.daily_file(day)), "events_path": str(lake.events_file(day))}).fetchall()[0]
+
+
 def monthly_usage(con: duckdb.DuckDBPyConnection, lake: Lake, days: list[date],
                   tenants: list[str]) -> dict[str, dict[str, dict]]:
     """{tenant: {metric: {count, sum, min, max}}}; every day of the month must be aggregated first."""

@@ -35,7 +35,7 @@ def ingest_day(con: duckdb.DuckDBPyConnection, lake: Lake, day: date, tenants: l
         "day_start": day_start, "day_end": day_start + timedelta(days=1), "tenants": tenants, "metrics": metrics})
     write_parquet(con.sql(sql("select_accepted_events")).to_arrow_table(), lake.events_file(day))
     write_parquet(con.sql(sql("select_quarantined_events")).to_arrow_table(), lake.quarantine_file(day))
-    events_in, accepted, duplicate, quarantined = con.execute(sql("count_classified_events")).fetchone()
+    events_in, accepted, duplicate, quarantined = con.execute(sql("count_classified_events")).fetchall()[0]
     reasons = dict(con.execute(sql("count_quarantine_reasons")).fetchall())
     con.unregister("landing_lines")
     return IngestCounts(events_in, accepted, duplicate, quarantined, reasons, len(files))

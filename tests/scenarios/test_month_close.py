@@ -41,7 +41,7 @@ def closed_month(billing_env, engine, repo):
     land_events(billing_env, DUPLICATE_AND_BAD)
     with dg.instance_for_test() as instance:
         register_tenants(instance, repo.tenant_ids())
-        close_month(instance, MONTH)
+        instance.close_results = close_month(instance, MONTH)
         yield instance
 
 
@@ -101,3 +101,12 @@ def test_materializations_and_checks_visible_per_partition(closed_month):
 def _tenant_month_defs():
     from billing_dagster.partitions import tenant_month_partitions
     return tenant_month_partitions
+
+
+def test_every_stage_check_ran_and_passed(closed_month):
+    evaluations = [e for result in closed_month.close_results for e in result.get_asset_check_evaluations()]
+    names = {e.check_name for e in evaluations}
+    assert names == {"events_in_equals_accepted_duplicate_quarantined", "aggregates_count_every_accepted_event",
+                     "every_tenant_has_a_subscription", "every_tenant_rated", "total_equals_lines_and_charge_ir",
+                     "every_line_has_module_and_input_hash"}
+    assert all(e.passed for e in evaluations)
