@@ -1,6 +1,7 @@
 """Shared fixtures. BILLING_TEST_PG_URL (e.g. postgresql://postgres@127.0.0.1:5432/test) runs every
 database test against a fresh PostgreSQL database instead of a SQLite file."""
 
+import contextlib
 import os
 import uuid
 
@@ -16,28 +17,56 @@ def _pg_admin_url() -> str | None:
     return url.replace("postgresql://", "postgresql+psycopg2://", 1) if url else None
 
 
-@pytest.fixture
-def db_url(tmp_path):
+@contextlib.contextmanager
+def fresh_database(folder):
+    """A new empty billing database: a SQLite file in `folder`, or a new PostgreSQL database."""
     admin = _pg_admin_url()
     if admin is None:
-        yield f"sqlite:///{tmp_path / 'billing.db'}"
+        yield f"sqlite:///{folder / 'billing.db'}"
         return
     name = f"billing_test_{uuid.uuid4().hex[:12]}"
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield admin.rsplit("/", 1)[0] + f"/{name}"
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    try:
+        yield admin.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def migrated_engine(url):
+    engine = make_engine(url)
+    migrate(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def billing_environment(folder, url):
+    """BILLING_HOME and BILLING_DB_URL pointed at `folder` and `url` for the duration."""
+    home = folder / "home"
+    home.mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BILLING_HOME", str(home))
+        patch.setenv("BILLING_DB_URL", url)
+        yield home
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    with fresh_database(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
 def engine(db_url):
-    engine = make_engine(db_url)
-    migrate(engine)
-    yield engine
-    engine.dispose()
+    with migrated_engine(db_url) as engine:
+        yield engine
 
 
 @pytest.fixture
@@ -46,10 +75,6 @@ def repo(engine):
 
 
 @pytest.fixture
-def billing_env(tmp_path, db_url, monkeypatch):
-    """BILLING_HOME and BILLING_DB_URL pointed at this test's folder and database."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("BILLING_HOME", str(home))
-    monkeypatch.setenv("BILLING_DB_URL", db_url)
-    return home
+def billing_env(tmp_path, db_url):
+    with billing_environment(tmp_path, db_url) as home:
+        yield home

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class Currency:
     code: str
-    exponent: int
+    exponent: int  # minor units per major unit = 10 ** exponent
 
 
 _EXPONENTS = {
@@ -22,7 +22,7 @@ class UnknownCurrency(ValueError):
 
 def currency(code: str) -> Currency:
     """Look a currency up by its ISO code; raises UnknownCurrency for codes we do not bill in."""
-    normalized = code.upper() if isinstance(code, str) else code
+    normalized = code.upper() if isinstance(code, str) else None
     if normalized not in _EXPONENTS:
         raise UnknownCurrency(f"currency {code!r} is not supported (known: {', '.join(sorted(_EXPONENTS))})")
     return Currency(normalized, _EXPONENTS[normalized])

@@ -1,6 +1,6 @@
 """Exact decimals as contract text: plain digits, no exponent, no float on the way."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MIN_EMIN, Decimal, Inexact, InvalidOperation, localcontext
 
 
 def decimal_text(value: Decimal | int) -> str:
@@ -22,3 +22,19 @@ def parse_decimal(text: str, field: str) -> Decimal:
     if not value.is_finite():
         raise ValueError(f"{field}: not a finite decimal ({text!r})")
     return value
+
+
+def multiply(*factors: Decimal | int) -> Decimal:
+    """The exact product (quantity x unit price), whatever the ambient decimal context says."""
+    values = [parse_decimal(f, "factor") if not isinstance(f, Decimal) else f for f in factors]
+    if any(not v.is_finite() for v in values):
+        raise ValueError("multiply needs finite decimals")
+    # The default context keeps 28 digits and rounds silently; a product has at most the sum of digits.
+    with localcontext() as ctx:
+        ctx.prec = max(1, sum(len(v.as_tuple().digits) for v in values))
+        ctx.Emax, ctx.Emin = MAX_EMAX, MIN_EMIN
+        ctx.traps[Inexact] = True
+        product = Decimal(1)
+        for value in values:
+            product *= value
+    return product

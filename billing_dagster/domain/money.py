@@ -2,8 +2,11 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import total_ordering
 
+from billing_dagster.domain.allocation import allocate
 from billing_dagster.domain.currency import Currency, currency
+from billing_dagster.domain.decimals import multiply, parse_decimal
 from billing_dagster.domain.rounding import RoundingMode, to_minor_units
 
 
@@ -11,6 +14,7 @@ class CurrencyMismatch(ValueError):
     pass
 
 
+@total_ordering
 @dataclass(frozen=True, slots=True)
 class Money:
     minor: int
@@ -19,18 +23,26 @@ class Money:
     def __post_init__(self) -> None:
         if isinstance(self.minor, bool) or not isinstance(self.minor, int):
             raise TypeError(f"Money.minor must be an int of minor units, got {type(self.minor).__name__}")
+        if not isinstance(self.currency, Currency):
+            raise TypeError(f"Money.currency must be a Currency, got {type(self.currency).__name__}")
 
     @classmethod
     def of(cls, minor: int, code: str) -> "Money":
         return cls(minor, currency(code))
 
     @classmethod
-    def from_decimal(cls, amount: Decimal | str, code: str, mode: RoundingMode = RoundingMode.HALF_EVEN) -> "Money":
+    def from_decimal(cls, amount: Decimal | str | int, code: str,
+                     mode: RoundingMode = RoundingMode.HALF_EVEN) -> "Money":
         """Exact decimal major units (e.g. "99.995") rounded once by `mode` into minor units."""
-        if isinstance(amount, float):
-            raise TypeError("Money refuses floats; pass a Decimal or a decimal string")
         cur = currency(code)
-        return cls(to_minor_units(Decimal(amount), cur.exponent, mode), cur)
+        return cls(to_minor_units(_exact(amount, "amount"), cur.exponent, mode), cur)
+
+    @classmethod
+    def from_price(cls, quantity: Decimal | str | int, unit_price: Decimal | str | int, code: str,
+                   mode: RoundingMode = RoundingMode.HALF_EVEN) -> "Money":
+        """quantity x unit price (e.g. 12345 calls at "0.0005"), exact until this one rounding step."""
+        product = multiply(_exact(quantity, "quantity"), _exact(unit_price, "unit_price"))
+        return cls.from_decimal(product, code, mode)
 
     @classmethod
     def zero(cls, code: str) -> "Money":
@@ -57,6 +69,10 @@ class Money:
         self._same(other)
         return self.minor < other.minor
 
+    def allocate(self, weights: list[int]) -> list["Money"]:
+        """Largest-remainder split by integer weights; the parts sum to this amount."""
+        return [Money(part, self.currency) for part in allocate(self.minor, weights)]
+
     def to_decimal(self) -> Decimal:
         """Major units as an exact decimal, e.g. Money(9900, USD) -> Decimal('99.00')."""
         return Decimal(self.minor).scaleb(-self.currency.exponent)
@@ -70,3 +86,9 @@ def total(amounts: list[Money], code: str) -> Money:
     for amount in amounts:
         result = result + amount
     return result
+
+
+def _exact(value: Decimal | str | int, field: str) -> Decimal:
+    if isinstance(value, (bool, float)):
+        raise TypeError(f"Money refuses {type(value).__name__} for {field}; pass a Decimal or a decimal string")
+    return value if isinstance(value, Decimal) and value.is_finite() else parse_decimal(value, field)
