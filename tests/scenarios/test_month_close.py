@@ -7,6 +7,8 @@ import pytest
 from month_world import MONTH, land_events, seed_world
 
 from billing_dagster.demo.close import close_month, register_tenants
+from billing_dagster.store.repository import BillingRepository
+from conftest import billing_environment, fresh_database, migrated_engine
 
 DUPLICATE_AND_BAD = {
     "2026-02-10": [json.dumps({"event_id": "a2", "tenant_id": "acme", "metric": "api_calls",
@@ -35,14 +37,28 @@ EXPECTED = {
 }
 
 
-@pytest.fixture
-def closed_month(billing_env, engine, repo):
-    seed_world(engine)
-    land_events(billing_env, DUPLICATE_AND_BAD)
-    with dg.instance_for_test() as instance:
+@pytest.fixture(scope="module")
+def closed_world(tmp_path_factory):
+    """One closed month shared by the read-only tests of this module (closing a month takes seconds)."""
+    folder = tmp_path_factory.mktemp("closed_month")
+    with (fresh_database(folder) as url, billing_environment(folder, url) as home,
+          migrated_engine(url) as engine, dg.instance_for_test() as instance):
+        seed_world(engine)
+        land_events(home, DUPLICATE_AND_BAD)
+        repo = BillingRepository(engine)
         register_tenants(instance, repo.tenant_ids())
         instance.close_results = close_month(instance, MONTH)
-        yield instance
+        yield instance, repo
+
+
+@pytest.fixture
+def closed_month(closed_world):
+    return closed_world[0]
+
+
+@pytest.fixture
+def repo(closed_world):
+    return closed_world[1]
 
 
 def _snapshot(repo):
