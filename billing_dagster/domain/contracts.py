@@ -1,40 +1,47 @@
-"""Contracts between the host and pricing modules (ABI v1), as Pydantic models."""
+"""Contracts between the host, pricing modules (ABI v1) and the outside world, as Pydantic models.
 
-from decimal import Decimal
-from typing import Literal
+The models live in `contracts_*.py` by subject; this module is the public surface. `CONTRACTS` names the
+published ones: `python -m billing_dagster.schemas` writes `schemas/<name>.schema.json` for each.
+"""
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import BaseModel
 
-DECIMAL_PATTERN = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$"
+from billing_dagster.domain.contracts_charges import ChargeDocument, ChargeLine, ModuleOutput, TracedChargeLine
+from billing_dagster.domain.contracts_facts import (
+    KEYED_PACK_NAMES, PACK_ENTRIES, Adjustment, AdjustmentsFacts, Bucket, BucketsFacts, CarriedUnits,
+    CustomerFacts, FactPack, FactsView, SubscriptionFacts, TaxFacts, TimeEntriesFacts, TimeEntry, UsageFacts,
+    UsageStats)
+from billing_dagster.domain.contracts_invoice import Invoice
+from billing_dagster.domain.contracts_modules import (
+    ABI_VERSION, BillingPeriod, CallScope, Context, CurrencyUnit, ModuleInput, ModuleManifest, Policy, Program, Step)
+from billing_dagster.domain.contracts_types import DECIMAL_PATTERN, INSTANT_PATTERN
+from billing_dagster.domain.contracts_usage import Event
 
+CONTRACTS: dict[str, type[BaseModel]] = {
+    "event": Event,
+    "context": Context,
+    "fact-pack": FactPack,
+    "customer-facts": CustomerFacts,
+    "subscription-facts": SubscriptionFacts,
+    "usage-facts": UsageFacts,
+    "time-entries-facts": TimeEntriesFacts,
+    "buckets-facts": BucketsFacts,
+    "tax-facts": TaxFacts,
+    "adjustments-facts": AdjustmentsFacts,
+    "module-input": ModuleInput,
+    "charge-line": ChargeLine,
+    "module-output": ModuleOutput,
+    "charge-ir-line": TracedChargeLine,
+    "charge-ir": ChargeDocument,
+    "program": Program,
+    "module-manifest": ModuleManifest,
+    "invoice": Invoice,
+}
 
-class ChargeLine(BaseModel):
-    """One line of Charge IR. Amounts are integer minor units; quantities and prices exact decimal text."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    rule_id: str = Field(min_length=1, max_length=64)
-    kind: Literal["fee", "usage", "tax", "discount", "adjustment"]
-    description: str = Field(max_length=300)
-    metric: str | None = None
-    quantity: str = Field(pattern=DECIMAL_PATTERN)
-    unit_price: str = Field(pattern=DECIMAL_PATTERN)
-    amount: StrictInt
-    taxable: StrictBool
-
-    @field_validator("amount")
-    @classmethod
-    def _fits_int64(cls, value: int) -> int:
-        if not -(2**63) <= value < 2**63:
-            raise ValueError("amount does not fit a signed 64-bit integer")
-        return value
-
-    def quantity_decimal(self) -> Decimal:
-        return Decimal(self.quantity)
-
-
-class ModuleOutput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    charges: list[ChargeLine] = Field(max_length=10_000)
-    warnings: list[str] = Field(default_factory=list, max_length=100)
+__all__ = [
+    "ABI_VERSION", "CONTRACTS", "DECIMAL_PATTERN", "INSTANT_PATTERN", "KEYED_PACK_NAMES", "PACK_ENTRIES",
+    "Adjustment", "AdjustmentsFacts", "BillingPeriod", "Bucket", "BucketsFacts", "CallScope", "CarriedUnits",
+    "ChargeDocument", "ChargeLine", "Context", "CurrencyUnit", "CustomerFacts", "Event", "FactPack", "FactsView",
+    "Invoice", "ModuleInput", "ModuleManifest", "ModuleOutput", "Policy", "Program", "Step", "SubscriptionFacts",
+    "TaxFacts", "TimeEntriesFacts", "TimeEntry", "TracedChargeLine", "UsageFacts", "UsageStats",
+]
