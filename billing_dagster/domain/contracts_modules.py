@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 from pydantic_core.core_schema import ValidationInfo
 
 from billing_dagster.domain.contracts_charges import ChargeLine
@@ -46,6 +46,12 @@ class Policy(BaseModel):
     model_config = HOST_CONTRACT
 
     rounding: RoundingName = Field(description="How an exact amount becomes minor units, once per line.")
+    level: Literal["line", "jurisdiction", "invoice"] = Field(
+        "line", description="Where tax is rounded: each line, each jurisdiction's sum, or the invoice total.")
+    tax_computation: Literal["per_line", "on_total"] = Field(
+        "per_line", description="Tax computed line by line, or once on the taxable total.")
+    tax_inclusive: StrictBool = Field(False, description="Prices already include tax (tax is extracted).")
+    discounts_reduce_tax_base: StrictBool = Field(True, description="Discounts lower the taxable base.")
 
 
 class CallScope(BaseModel):
