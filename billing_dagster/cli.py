@@ -4,6 +4,8 @@ import argparse
 import sys
 from datetime import date
 
+from billing_dagster.commands import register as register_commands
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="billing-dagster", description=__doc__)
@@ -12,7 +14,10 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--month", default="2026-10", help="month to close, YYYY-MM (default 2026-10)")
     demo.add_argument("--tenants", type=int, default=50)
     commands.add_parser("migrate", help="bring the billing database (BILLING_DB_URL) to the latest schema")
+    register_commands(commands)
     args = parser.parse_args(argv)
+    if getattr(args, "handler", None) is not None:
+        return args.handler(args)
     if args.command == "demo":
         from billing_dagster.demo.close import run_demo
         print(run_demo(_month(args.month), args.tenants))

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds every module in modules/<id>/ into <out>/<id>.wasm (default out: dist/),
+# Builds every module in modules/<id>/ (AssemblyScript) and wat/<id>/ (WebAssembly text)
+# into <out>/<id>.wasm (default out: dist/),
 # copies its manifest to <out>/<id>.manifest.json and writes <out>/SHA256SUMS.
 # Deterministic: the same sources and lockfile give the same bytes.
 #
@@ -32,6 +33,19 @@ for dir in modules/*/; do
   node node_modules/assemblyscript/bin/asc.js "modules/$id/index.ts" "${ASC_FLAGS[@]}" \
     --outFile "$out/$id.wasm"
   cp "modules/$id/manifest.json" "$out/$id.manifest.json"
+done
+
+# Hand-written WebAssembly text (wat/<id>/module.wat), assembled with the wasmtime
+# Python package of the project's venv (or $PYTHON): the ABI needs no SDK.
+python="${PYTHON:-}"
+if [ -z "$python" ]; then
+  if [ -x "$here/../.venv/bin/python" ]; then python="$here/../.venv/bin/python"; else python=python3; fi
+fi
+for dir in wat/*/; do
+  id="$(basename "$dir")"
+  [ -f "$dir/module.wat" ] || continue
+  "$python" wat/wat2wasm.py "wat/$id/module.wat" "$out/$id.wasm"
+  cp "wat/$id/manifest.json" "$out/$id.manifest.json"
 done
 
 (cd "$out" && sha256sum -- *.wasm *.manifest.json | sort -k2) > "$out/SHA256SUMS.tmp"

@@ -9,3 +9,8 @@ export { Fields } from "./fields";
 export { ABI_VERSION, Context, Input } from "./input";
 export { quote, JsonWriter } from "./json_writer";
 export { Rounding, parse_rounding, round_div, to_minor_units } from "./rounding";
+export { allocate } from "./allocation";
+export { CustomerFacts, SubscriptionFacts, TaxFacts, UsageFacts, customerFacts, subscriptionFacts, taxFacts, usageFacts } from "./facts";
+export { Money, sumAmounts } from "./money";
+export { prorate } from "./proration";
+export { Tier, TierSlice, graduated, packages, readTiers, volume } from "./tiers";
