@@ -1,7 +1,8 @@
 """The AssemblyScript SDK helpers (wasm/sdk), through wasm/sdk/selftest compiled with the pinned asc.
 
-The self-test module is built once per SDK source hash into wasm/node_modules/.cache (git-ignored); the test
-is skipped where node or the pinned toolchain (bash wasm/build.sh installs it) is missing.
+The self-test module is built once per SDK source hash into wasm/node_modules/.cache (git-ignored). The test
+fails, saying so, where node or the pinned toolchain is missing: `bash wasm/build.sh` installs it
+(`make test` runs the WASM check first).
 """
 
 import hashlib
@@ -23,7 +24,7 @@ ASC = WASM_DIR / "node_modules" / "assemblyscript" / "bin" / "asc.js"
 @pytest.fixture(scope="module")
 def selftest():
     if shutil.which("node") is None or not ASC.is_file():
-        pytest.skip("node or the pinned AssemblyScript toolchain is missing (run bash wasm/build.sh)")
+        pytest.fail("node or the pinned AssemblyScript toolchain is missing: run bash wasm/build.sh first")
     sources = sorted((WASM_DIR / "sdk").rglob("*.ts")) + [WASM_DIR / "package-lock.json"]
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
     target = WASM_DIR / "node_modules" / ".cache" / "sdk-selftest" / f"{digest}.wasm"
