@@ -8,6 +8,7 @@ from pydantic import PrivateAttr
 from billing_dagster.domain.programs import ProgramStep
 from billing_dagster.runtime.catalog import ModuleCatalog, default_modules_dir
 from billing_dagster.runtime.host import Limits, WasmHost
+from billing_dagster.runtime.planner import FactPlan, plan_facts
 from billing_dagster.runtime.program import ProgramRun, run_program
 
 
@@ -29,3 +30,9 @@ class WasmResource(dg.ConfigurableResource):
         if self._host is None:
             self.setup_for_execution(None)
         return run_program(self._host, self._catalog, steps, context, facts)
+
+    def plan(self, steps: list[ProgramStep]) -> FactPlan:
+        """The facts a program's modules declare they read: all the fact-pack builder may fetch."""
+        if self._catalog is None:
+            self.setup_for_execution(None)
+        return plan_facts(self._catalog, steps)

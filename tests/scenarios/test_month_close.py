@@ -98,7 +98,14 @@ def test_rerun_leaves_identical_invoices_and_lines(closed_month, repo):
 def test_events_are_counted_and_bad_ones_quarantined(closed_month, repo):
     from billing_dagster.domain.periods import days_of, month_period
     totals = repo.ingest_totals(days_of(month_period(MONTH)))
-    assert totals == {"days": 28, "events_in": 11, "accepted": 8, "duplicate": 1, "quarantined": 2}
+    assert totals == {"days": 28, "events_in": 12, "accepted": 9, "duplicate": 1, "quarantined": 2}
+
+
+def test_fact_packs_hold_only_what_the_program_reads(closed_month, repo):
+    acme, _ = repo.fact_pack("acme", MONTH)
+    assert sorted(acme) == ["subscription", "tax", "usage"]
+    assert acme["usage"] == {"api_calls": {"sum": "1500"}}  # llm_tokens is metered but no module prices it
+    assert sorted(acme["subscription"]) == ["active_days", "active_seconds", "period_days", "period_seconds"]
 
 
 def test_materializations_and_checks_visible_per_partition(closed_month):
