@@ -3,10 +3,11 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from billing_dagster.assets import charges, facts, invoices, usage
-from billing_dagster.jobs import close_job, usage_job
+from billing_dagster.assets import charges, facts, invoices, payments, usage
+from billing_dagster.jobs import close_job, stripe_job, usage_job
 from billing_dagster.resources.db import BillingDatabase
 from billing_dagster.resources.lake import LakeResource
+from billing_dagster.resources.stripe import StripeResource
 from billing_dagster.resources.wasm import WasmResource
 from billing_dagster.schedules import monthly_close_schedule, usage_schedule
 from billing_dagster.sensors import tenants_sensor
@@ -18,12 +19,13 @@ def resources() -> dict:
         "lake": LakeResource(),
         "duckdb": DuckDBResource(database=":memory:"),
         "wasm": WasmResource(),
+        "stripe": StripeResource(),
     }
 
 
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([usage, facts, charges, invoices]),
-    jobs=[usage_job, close_job],
+    assets=dg.load_assets_from_modules([usage, facts, charges, invoices, payments]),
+    jobs=[usage_job, close_job, stripe_job],
     schedules=[usage_schedule, monthly_close_schedule],
     sensors=[tenants_sensor],
     resources=resources(),

@@ -168,3 +168,56 @@ class InvoiceLine(Base):
     module_sha256: Mapped[str] = mapped_column(String(64))
     input_sha256: Mapped[str] = mapped_column(String(64))
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
+
+
+class StripeCustomer(Base):
+    """The Stripe customer that mirrors a tenant; created once, then only read."""
+
+    __tablename__ = "stripe_customers"
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    stripe_customer_id: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StripeInvoiceSync(Base):
+    """The Stripe invoice that mirrors one of our invoices (identity: tenant, period, kind, revision).
+
+    `generation` grows each time our invoice's content (charges_sha256) changed after a sync began; the
+    idempotency keys of every Stripe write carry it, so a retry repeats the same keys and a change uses new ones.
+    """
+
+    __tablename__ = "stripe_invoices"
+    __table_args__ = (UniqueConstraint("tenant_id", "period", "kind", "revision"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    period: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(Integer)
+    generation: Mapped[int] = mapped_column(Integer)
+    charges_sha256: Mapped[str] = mapped_column(String(64))
+    currency: Mapped[str] = mapped_column(String(3))
+    total: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(16))  # pending | synced
+    stripe_invoice_id: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
+    stripe_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    items: Mapped[list["StripeInvoiceItem"]] = relationship(
+        back_populates="sync", order_by="(StripeInvoiceItem.generation, StripeInvoiceItem.position)",
+        cascade="all, delete-orphan")
+
+
+class StripeInvoiceItem(Base):
+    """One Stripe invoice item: the mirror of the invoice line at `position`, in one generation."""
+
+    __tablename__ = "stripe_invoice_items"
+    __table_args__ = (UniqueConstraint("sync_id", "generation", "position"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sync_id: Mapped[int] = mapped_column(ForeignKey("stripe_invoices.id", ondelete="CASCADE"))
+    generation: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    stripe_invoice_item_id: Mapped[str] = mapped_column(String(255), unique=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sync: Mapped[StripeInvoiceSync] = relationship(back_populates="items")
