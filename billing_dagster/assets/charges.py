@@ -5,22 +5,12 @@ from datetime import date
 import dagster as dg
 
 from billing_dagster.assets.facts import fact_packs
-from billing_dagster.domain.currency import currency
-from billing_dagster.domain.periods import Period, isoformat_utc, month_period
+from billing_dagster.domain.context import module_context
+from billing_dagster.domain.periods import month_period
 from billing_dagster.domain.programs import program_for
-from billing_dagster.domain.rounding import DEFAULT_POLICY, RoundingPolicy
 from billing_dagster.partitions import keys_by_month, tenant_month_backfill_policy, tenant_month_partitions
 from billing_dagster.resources.db import BillingDatabase
 from billing_dagster.resources.wasm import WasmResource
-
-def module_context(tenant: str, code: str, period: Period, policy: RoundingPolicy = DEFAULT_POLICY) -> dict:
-    """The `context` of every module call: who, which period, which currency, which rounding policy."""
-    cur = currency(code)
-    rules = policy.to_dict()
-    return {"tenant": tenant, "currency": {"code": cur.code, "exponent": cur.exponent},
-            "period": {"start": isoformat_utc(period.start), "end": isoformat_utc(period.end)},
-            "policy": {"rounding": rules.pop("mode"), **rules}}
-
 
 EVERY_TENANT_RATED = "every_tenant_rated"
 

@@ -9,11 +9,11 @@
 import argparse
 import json
 import sys
-import warnings
 from pathlib import Path
 
 from billing_dagster.commands import exits
 from billing_dagster.commands.program_file import DocumentError, load_program, parse_month, read_json
+from billing_dagster.domain.context import module_context as pipeline_context
 from billing_dagster.domain.currency import UnknownCurrency
 from billing_dagster.domain.invoicing import InvoiceError, build_invoice
 from billing_dagster.domain.periods import Period
@@ -39,12 +39,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def module_context(document: dict) -> tuple[dict, Period, int]:
-    """The ABI context exactly as the pipeline builds it (assets/charges.module_context), the period and the
+    """The ABI context exactly as the pipeline builds it (domain/context.module_context), the period and the
     net terms. `rounding` is shorthand for `policy.mode`; `policy` takes every RoundingPolicy field."""
-    with warnings.catch_warnings():  # the assets module imports dagster, which warns about beta parameters
-        warnings.simplefilter("ignore")
-        from billing_dagster.assets.charges import module_context as pipeline_context
-
     if not isinstance(document, dict):
         raise DocumentError("context: expected an object")
     for key in ("tenant", "currency", "period"):

@@ -55,7 +55,7 @@ def test_text_output(capsys):
 
 
 def test_context_matches_the_pipeline():
-    from billing_dagster.assets.charges import module_context as pipeline_context
+    from billing_dagster.domain.context import module_context as pipeline_context
     from billing_dagster.commands.rate import module_context
 
     context, period, terms = module_context({"tenant": "acme", "currency": "JPY", "period": "2026-02"})
