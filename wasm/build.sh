@@ -5,6 +5,7 @@
 # Deterministic: the same sources and lockfile give the same bytes.
 #
 #   bash wasm/build.sh [OUT_DIR]
+#   MODULES="hourly tax" bash wasm/build.sh OUT_DIR   # rebuild only these ids, keep the rest of OUT_DIR
 set -euo pipefail
 export LC_ALL=C
 
@@ -26,10 +27,12 @@ fi
 # optimisation, assertions compiled out, no source map and no debug info.
 ASC_FLAGS=(--runtime stub -O3 --noAssert)
 
-rm -f "$out"/*.wasm "$out"/*.manifest.json "$out"/SHA256SUMS
+selected() { [ -z "${MODULES:-}" ] || [[ " $MODULES " == *" $1 "* ]]; }
+
+[ -n "${MODULES:-}" ] || rm -f "$out"/*.wasm "$out"/*.manifest.json "$out"/SHA256SUMS
 for dir in modules/*/; do
   id="$(basename "$dir")"
-  [ -f "$dir/index.ts" ] || continue
+  [ -f "$dir/index.ts" ] && selected "$id" || continue
   node node_modules/assemblyscript/bin/asc.js "modules/$id/index.ts" "${ASC_FLAGS[@]}" \
     --outFile "$out/$id.wasm"
   cp "modules/$id/manifest.json" "$out/$id.manifest.json"
@@ -43,7 +46,7 @@ if [ -z "$python" ]; then
 fi
 for dir in wat/*/; do
   id="$(basename "$dir")"
-  [ -f "$dir/module.wat" ] || continue
+  [ -f "$dir/module.wat" ] && selected "$id" || continue
   "$python" wat/wat2wasm.py "wat/$id/module.wat" "$out/$id.wasm"
   cp "wat/$id/manifest.json" "$out/$id.manifest.json"
 done
