@@ -1,7 +1,7 @@
 """Charge IR: the lines a pricing module returns, and the traced lines the host stores and invoices."""
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool, StrictInt, field_validator
 
@@ -22,6 +22,9 @@ class ChargeLine(BaseModel):
     amount: StrictInt = Field(description="Signed minor units, rounded once at the currency exponent.",
                               json_schema_extra={"minimum": -(2**63), "maximum": 2**63 - 1})
     taxable: StrictBool
+    category: str | None = Field(
+        default=None, min_length=1, max_length=64,
+        description="Optional grouping transformers select lines by (coupons or caps per category).")
 
     @field_validator("amount")
     @classmethod
@@ -41,6 +44,9 @@ class ModuleOutput(BaseModel):
 
     charges: list[ChargeLine] = Field(max_length=10_000)
     warnings: list[str] = Field(default_factory=list, max_length=100)
+    carry: dict[str, Any] | None = Field(
+        default=None, description="State a producer hands to the next period (e.g. bucket balances to roll "
+                                   "over); stored with the Charge IR and offered back as facts.")
 
 
 class TracedChargeLine(ChargeLine):

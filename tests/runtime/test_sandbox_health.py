@@ -33,9 +33,9 @@ GOOD_INPUT = json.dumps({
     "facts": {"usage": {"api_calls": {"sum": "1500"}}},
 }, sort_keys=True, separators=(",", ":")).encode()
 GOOD_OUTPUT = (
-    b'{"charges":[{"amount":1000,"description":"API calls (tier 1)","kind":"usage","metric":"api_calls",'
+    b'{"charges":[{"amount":1000,"category":null,"description":"API calls (tier 1)","kind":"usage","metric":"api_calls",'
     b'"quantity":"1000","rule_id":"api","taxable":true,"unit_price":"0.01"},'
-    b'{"amount":250,"description":"API calls (tier 2)","kind":"usage","metric":"api_calls",'
+    b'{"amount":250,"category":null,"description":"API calls (tier 2)","kind":"usage","metric":"api_calls",'
     b'"quantity":"500","rule_id":"api","taxable":true,"unit_price":"0.005"}],"warnings":[]}')
 
 

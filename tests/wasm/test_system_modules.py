@@ -93,6 +93,7 @@ def line(rule_id, kind, description, metric, quantity, unit_price, amount, taxab
         "quantity": quantity,
         "rule_id": rule_id,
         "taxable": taxable,
+        "category": None,
         "unit_price": unit_price,
     }
 

@@ -7,6 +7,9 @@ export const CHARGE_KINDS: string[] = ["fee", "usage", "tax", "discount", "adjus
 
 /** One line of an invoice. Money is integer minor units; decimals are strings. */
 export class ChargeLine {
+  /** Optional grouping that transformers select lines by (coupons by category, caps per category). */
+  category: string | null = null;
+
   constructor(
     public rule_id: string,
     /** "fee" | "usage" | "tax" | "discount" | "adjustment" */
@@ -24,7 +27,7 @@ export class ChargeLine {
 
   /** Reads a line of the input's `charges` (what earlier modules produced). */
   static read(line: Fields): ChargeLine {
-    return new ChargeLine(
+    const read = new ChargeLine(
       line.string("rule_id"),
       line.choice("kind", CHARGE_KINDS),
       line.string("description"),
@@ -34,12 +37,21 @@ export class ChargeLine {
       line.integer("amount"),
       line.boolean("taxable"),
     );
+    if (line.has("category")) read.category = line.stringOrNull("category");
+    return read;
+  }
+
+  /** The same line in another category (returns this, for chaining). */
+  inCategory(category: string | null): ChargeLine {
+    this.category = category;
+    return this;
   }
 
   /** Writes the line with its keys in sorted order. */
   write(w: JsonWriter): void {
     w.beginObject();
     w.key("amount").integer(this.amount);
+    w.key("category").stringOrNull(this.category);
     w.key("description").string(this.description);
     w.key("kind").string(this.kind);
     w.key("metric").stringOrNull(this.metric);

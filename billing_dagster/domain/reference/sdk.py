@@ -29,15 +29,20 @@ class ChargeLine:
     unit_price: str
     amount: int
     taxable: bool
+    category: str | None = None
 
     @staticmethod
     def read(line: Fields) -> "ChargeLine":
-        return ChargeLine(line.string("rule_id"), line.choice("kind", CHARGE_KINDS), line.string("description"),
+        read = ChargeLine(line.string("rule_id"), line.choice("kind", CHARGE_KINDS), line.string("description"),
                           line.string_or_null("metric"), line.decimal_text("quantity"),
                           line.decimal_text("unit_price"), line.integer("amount"), line.boolean("taxable"))
+        if line.has("category"):
+            read.category = line.string_or_null("category")
+        return read
 
     def to_json(self) -> dict:
-        return {"amount": self.amount, "description": self.description, "kind": self.kind, "metric": self.metric,
+        return {"amount": self.amount, "category": self.category, "description": self.description,
+                "kind": self.kind, "metric": self.metric,
                 "quantity": self.quantity, "rule_id": self.rule_id, "taxable": self.taxable,
                 "unit_price": self.unit_price}
 
