@@ -8,6 +8,7 @@ from billing_dagster.assets.facts import fact_packs
 from billing_dagster.domain.context import module_context
 from billing_dagster.domain.periods import month_period
 from billing_dagster.domain.programs import program_for
+from billing_dagster.domain.rounding import RoundingPolicy
 from billing_dagster.partitions import keys_by_month, tenant_month_backfill_policy, tenant_month_partitions
 from billing_dagster.resources.db import BillingDatabase
 from billing_dagster.resources.wasm import WasmResource
@@ -31,7 +32,8 @@ def charge_lines(context: dg.AssetExecutionContext, db: BillingDatabase,
         for key, tenant in batch:
             account = accounts[tenant]
             facts, facts_sha256 = repo.fact_pack(tenant, period.start.date())
-            run = wasm.rate(program_for(account), module_context(tenant, account.currency, period), facts)
+            policy = RoundingPolicy.from_dict(account.rounding_policy or {})
+            run = wasm.rate(program_for(account), module_context(tenant, account.currency, period, policy), facts)
             if run.error is not None:
                 repo.record_failed_rating(tenant, period.start.date(), context.run_id, run.executions)
                 failures[key] = str(run.error)

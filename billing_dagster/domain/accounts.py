@@ -39,3 +39,5 @@ class TenantAccount:
     tax: TaxSpec
     subscription: SubscriptionSpec | None
     prices: tuple[PriceSpec, ...]
+    program: tuple[dict, ...] | None = None  # the plan's explicit program steps, if it has one
+    rounding_policy: dict | None = None  # the tenant's RoundingPolicy fields; None means the default

@@ -16,7 +16,10 @@ class ProgramStep:
 
 
 def program_for(account: TenantAccount) -> list[ProgramStep]:
-    """The program a plan implies: a fixed fee, one tiered usage charge per metric, then tax."""
+    """The plan's explicit program if it has one, else the program its prices imply: a fixed fee, one tiered
+    usage charge per metric, then tax."""
+    if account.program is not None:
+        return [ProgramStep(step["module"], step["kind"], dict(step.get("config", {}))) for step in account.program]
     producers = [_producer_for(price) for price in account.prices]
     return producers + [ProgramStep("tax", "transformer", {"rule_id": "sales_tax"})]
 

@@ -35,6 +35,7 @@ class Tenant(Base):
     tax_region: Mapped[str] = mapped_column(ForeignKey("tax_regions.code"))
     tax_exempt: Mapped[bool] = mapped_column(Boolean, default=False)
     net_terms_days: Mapped[int] = mapped_column(Integer, default=30)
+    rounding_policy: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # RoundingPolicy.to_dict()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -42,6 +43,8 @@ class Plan(Base):
     __tablename__ = "plans"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
+    # An explicit pricing program [{module, kind, config}], used instead of the one the prices imply.
+    program: Mapped[list | None] = mapped_column(JSON, nullable=True)
     prices: Mapped[list["Price"]] = relationship(back_populates="plan", order_by="Price.position")
 
 

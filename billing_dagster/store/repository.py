@@ -164,12 +164,15 @@ class BillingRepository:
 
 def _account(tenant: m.Tenant, region: m.TaxRegion, sub: m.Subscription | None, plans: dict) -> TenantAccount:
     prices: tuple[PriceSpec, ...] = ()
-    subscription = None
+    subscription, program = None, None
     if sub is not None:
         subscription = SubscriptionSpec(sub.plan_id, sub.starts_at, sub.ends_at)
-        prices = tuple(_price(p) for p in plans[sub.plan_id].prices if p.currency == tenant.currency)
+        plan = plans[sub.plan_id]
+        prices = tuple(_price(p) for p in plan.prices if p.currency == tenant.currency)
+        program = None if plan.program is None else tuple(plan.program)
     tax = TaxSpec(region.code, region.name, region.rate, tenant.tax_exempt)
-    return TenantAccount(tenant.id, tenant.currency, tenant.net_terms_days, tax, subscription, prices)
+    return TenantAccount(tenant.id, tenant.currency, tenant.net_terms_days, tax, subscription, prices,
+                         program, tenant.rounding_policy)
 
 
 def _price(p: m.Price) -> PriceSpec:
