@@ -15,15 +15,14 @@ from billing_dagster.runtime.program import ProgramRun, run_program
 class WasmResource(dg.ConfigurableResource):
     modules_dir: str | None = None
     """Folder of built modules and manifests; empty means wasm/dist of this checkout."""
-    fuel: int = 200_000_000
-    memory_mb: int = 32
-    wall_ms: int = 2_000
+    tier: str = "system"
+    """Sandbox limits by trust tier: system, partner or tenant (see runtime/limits.py)."""
 
     _host: WasmHost | None = PrivateAttr(default=None)
     _catalog: ModuleCatalog | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext | None) -> None:
-        self._host = WasmHost(Limits(fuel=self.fuel, memory_bytes=self.memory_mb << 20, wall_ms=self.wall_ms))
+        self._host = WasmHost(Limits.for_tier(self.tier))
         self._catalog = ModuleCatalog(Path(self.modules_dir) if self.modules_dir else default_modules_dir())
 
     def rate(self, steps: list[ProgramStep], context: dict, facts: dict) -> ProgramRun:
