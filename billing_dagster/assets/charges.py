@@ -41,7 +41,7 @@ def charge_lines(context: dg.AssetExecutionContext, db: BillingDatabase,
                 context.add_asset_metadata(partition_key=key, metadata={"error": str(run.error)})
                 continue
             digest = repo.save_charges(tenant, period.start.date(), run.charges, facts_sha256, context.run_id,
-                                       run.executions)
+                                       run.executions, run.carry)
             context.add_asset_metadata(partition_key=key, metadata={
                 "sha256": digest, "lines": len(run.charges), "facts_sha256": facts_sha256,
                 "fuel": sum(e.fuel for e in run.executions),

@@ -40,7 +40,8 @@ def fact_packs(context: dg.AssetExecutionContext, db: BillingDatabase, lake: Lak
             if plan.problems:
                 raise ValueError(f"{key}: the pricing program declares facts that cannot be built: "
                                  + "; ".join(problem.message for problem in plan.problems))
-            pack = build_planned_fact_pack(accounts[tenant], period, usage[tenant], plan)
+            carried = repo.carried_into(tenant, period.start.date())
+            pack = build_planned_fact_pack(accounts[tenant], period, usage[tenant], plan, carried)
             digest = repo.save_fact_pack(tenant, period.start.date(), pack)
             subscription = accounts[tenant].subscription
             if subscription is None:

@@ -17,6 +17,13 @@ class PriceSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class BucketSpec:
+    bucket_id: str
+    metric: str
+    included: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class SubscriptionSpec:
     plan_id: str
     starts_at: datetime
@@ -41,3 +48,4 @@ class TenantAccount:
     prices: tuple[PriceSpec, ...]
     program: tuple[dict, ...] | None = None  # the plan's explicit program steps, if it has one
     rounding_policy: dict | None = None  # the tenant's RoundingPolicy fields; None means the default
+    buckets: tuple[BucketSpec, ...] = ()

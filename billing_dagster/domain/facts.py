@@ -6,21 +6,31 @@ from billing_dagster.domain.accounts import TenantAccount
 from billing_dagster.domain.decimals import decimal_text
 from billing_dagster.domain.periods import Period, isoformat_utc
 
-# Packs keyed by an inner name (usage is keyed by metric); a manifest's fields apply one level down.
-KEYED_PACKS = frozenset({"usage"})
+# Packs keyed by an inner name (usage by metric, time_entries by entry id, buckets by bucket id, adjustments by
+# adjustment id); a manifest's fields apply one level down.
+KEYED_PACKS = frozenset({"usage", "time_entries", "buckets", "adjustments"})
 
 
-def build_fact_pack(account: TenantAccount, period: Period, usage: dict[str, dict]) -> dict:
+def build_fact_pack(account: TenantAccount, period: Period, usage: dict[str, dict], carried: dict | None = None) -> dict:
+    """Every fact of a tenant-period; `carried` is what the previous period's program carried forward."""
     pack = {
         "customer": {"tenant": account.tenant_id, "currency": account.currency},
         "usage": {metric: _usage_entry(values) for metric, values in sorted(usage.items())},
         "tax": {"region": account.tax.region, "name": account.tax.name,
                 "rate": decimal_text(account.tax.rate), "exempt": account.tax.exempt},
     }
+    if account.buckets:
+        pack["buckets"] = _buckets(account, (carried or {}).get("buckets", {}))
     subscription = _subscription_facts(account, period)
     if subscription is not None:
         pack["subscription"] = subscription
     return pack
+
+
+def _buckets(account: TenantAccount, carried: dict) -> dict:
+    return {b.bucket_id: {"metric": b.metric, "included": decimal_text(b.included),
+                          "carried_in": list(carried.get(b.bucket_id, {}).get("carried_in", []))}
+            for b in sorted(account.buckets, key=lambda b: b.bucket_id)}
 
 
 def _usage_entry(values: dict) -> dict:

@@ -40,6 +40,7 @@ class ProgramRun:
     charges: list[dict]
     executions: list[ExecutionRecord]
     error: ModuleError | None = None
+    carry: dict = field(default_factory=dict)  # {pack: {key: entry}} handed to the next period
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ def run_program(host: WasmHost, catalog: ModuleCatalog, steps: list[ProgramStep]
     lines: list[dict] = []
     origins: list[dict] = []
     executions: list[ExecutionRecord] = []
+    carry: dict[str, dict] = {}
     for index, step in enumerate(ordered(steps)):
         module = catalog.get(step.module)
         host.load(module.sha256, module.wasm)
@@ -73,6 +75,8 @@ def run_program(host: WasmHost, catalog: ModuleCatalog, steps: list[ProgramStep]
                 executions.append(ExecutionRecord(index, module.id, module.version, module.sha256, input_sha256,
                                                   None, error.fuel, elapsed, [], str(error), call.scope))
                 return ProgramRun([], executions, error)
+            for pack, entries in (result.output.get("carry") or {}).items():
+                carry.setdefault(pack, {}).update(entries)
             stamp = {"module_id": module.id, "module_sha256": module.sha256, "input_sha256": input_sha256}
             if is_transformer:
                 origins = _carry_origins(lines, origins, produced, stamp)
@@ -83,7 +87,7 @@ def run_program(host: WasmHost, catalog: ModuleCatalog, steps: list[ProgramStep]
             executions.append(ExecutionRecord(index, module.id, module.version, module.sha256, input_sha256,
                                               sha256_hex(result.output_bytes), result.fuel, result.duration_us,
                                               list(result.output.get("warnings", [])), None, call.scope))
-    return ProgramRun([{**line, **origin} for line, origin in zip(lines, origins)], executions)
+    return ProgramRun([{**line, **origin} for line, origin in zip(lines, origins)], executions, None, carry)
 
 
 def _calls(module: ModuleRef, context: dict, fact_pack: dict) -> list[_Call]:

@@ -67,6 +67,16 @@ class Price(Base):
     plan: Mapped[Plan] = relationship(back_populates="prices")
 
 
+class PlanBucket(Base):
+    """An allowance a plan includes each period; unused units roll over through the Charge IR's carry."""
+
+    __tablename__ = "plan_buckets"
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), primary_key=True)
+    bucket_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(64))
+    included: Mapped[Decimal] = mapped_column(ExactDecimal)
+
+
 class Subscription(Base):
     __tablename__ = "subscriptions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -106,6 +116,7 @@ class ChargeDocument(Base):
     document: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     facts_sha256: Mapped[str] = mapped_column(String(64))
+    carry: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # state for the next period (bucket lots)
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -2,12 +2,12 @@
 
 import json
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from billing_dagster.domain.accounts import PriceSpec, SubscriptionSpec, TaxSpec, TenantAccount
+from billing_dagster.domain.accounts import BucketSpec, PriceSpec, SubscriptionSpec, TaxSpec, TenantAccount
 from billing_dagster.domain.canonical import canonical_json, sha256_hex
 from billing_dagster.domain.invoicing import InvoiceDraft
 from billing_dagster.domain.periods import Period
@@ -47,7 +47,11 @@ class BillingRepository:
             regions = {r.code: r for r in s.scalars(select(m.TaxRegion))}
             subs = self._subscriptions(s, tenant_ids, period)
             plans = {p.id: p for p in s.scalars(select(m.Plan).options(selectinload(m.Plan.prices)))}
-            return {tid: _account(tenants[tid], regions[tenants[tid].tax_region], subs.get(tid), plans)
+            buckets: dict[str, list] = {}
+            for bucket in s.scalars(select(m.PlanBucket).order_by(m.PlanBucket.bucket_id)):
+                buckets.setdefault(bucket.plan_id, []).append(
+                    BucketSpec(bucket.bucket_id, bucket.metric, bucket.included))
+            return {tid: _account(tenants[tid], regions[tenants[tid].tax_region], subs.get(tid), plans, buckets)
                     for tid in tenant_ids}
 
     @staticmethod
@@ -95,12 +99,12 @@ class BillingRepository:
         return json.loads(row.document), row.sha256
 
     def save_charges(self, tenant_id: str, period: date, charges: list[dict], facts_sha256: str,
-                     run_id: str, executions: list) -> str:
+                     run_id: str, executions: list, carry: dict | None = None) -> str:
         document = canonical_json(charges)
         digest = sha256_hex(document)
         with self.session() as s, s.begin():
             s.merge(m.ChargeDocument(tenant_id=tenant_id, period=period, document=document, sha256=digest,
-                                     facts_sha256=facts_sha256, rated_at=_now()))
+                                     facts_sha256=facts_sha256, carry=carry or None, rated_at=_now()))
             s.add_all(_execution_rows(tenant_id, period, run_id, executions))
         return digest
 
@@ -110,6 +114,13 @@ class BillingRepository:
             s.execute(delete(m.ChargeDocument).where(
                 m.ChargeDocument.tenant_id == tenant_id, m.ChargeDocument.period == period))
             s.add_all(_execution_rows(tenant_id, period, run_id, executions))
+
+    def carried_into(self, tenant_id: str, period: date) -> dict:
+        """What the previous period's program carried forward into `period` (empty when nothing)."""
+        previous = (period - timedelta(days=1)).replace(day=1)
+        with self.session() as s:
+            row = s.get(m.ChargeDocument, (tenant_id, previous))
+        return dict(row.carry or {}) if row is not None else {}
 
     def charges(self, tenant_id: str, period: date) -> tuple[list[dict], str] | None:
         """The Charge IR of a tenant-period, or None when it was never rated or its rating failed."""
@@ -162,7 +173,8 @@ class BillingRepository:
                             .where(m.Invoice.period == period))
 
 
-def _account(tenant: m.Tenant, region: m.TaxRegion, sub: m.Subscription | None, plans: dict) -> TenantAccount:
+def _account(tenant: m.Tenant, region: m.TaxRegion, sub: m.Subscription | None, plans: dict,
+             buckets: dict[str, list]) -> TenantAccount:
     prices: tuple[PriceSpec, ...] = ()
     subscription, program = None, None
     if sub is not None:
@@ -171,8 +183,9 @@ def _account(tenant: m.Tenant, region: m.TaxRegion, sub: m.Subscription | None, 
         prices = tuple(_price(p) for p in plan.prices if p.currency == tenant.currency)
         program = None if plan.program is None else tuple(plan.program)
     tax = TaxSpec(region.code, region.name, region.rate, tenant.tax_exempt)
+    plan_buckets = tuple(buckets.get(sub.plan_id, ())) if sub is not None else ()
     return TenantAccount(tenant.id, tenant.currency, tenant.net_terms_days, tax, subscription, prices,
-                         program, tenant.rounding_policy)
+                         program, tenant.rounding_policy, plan_buckets)
 
 
 def _price(p: m.Price) -> PriceSpec:
