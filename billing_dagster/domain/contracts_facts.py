@@ -65,13 +65,45 @@ class UsageStats(BaseModel):
     max: DecimalText
 
 
+class TaxComponent(BaseModel):
+    """One tax of one jurisdiction (a state rate, a county rate, GST, QST), optionally in effect for part of
+    the period only: a rate change is two components of the same name with adjoining windows."""
+
+    model_config = ConfigDict(**HOST_CONTRACT, json_schema_extra=drop_property_defaults)
+
+    name: Text
+    rate: UnsignedDecimalText = Field(description='A fraction: "0.0625" is 6.25 %.')
+    jurisdiction: Key = Field(description="Components of one jurisdiction are rounded together at the "
+                                          "jurisdiction rounding level.")
+    compound: StrictBool = Field(default=None, description="Charged on the base plus the taxes of the components "
+                                                           "listed before it (tax on tax). Absent: false.")
+    effective_from: Instant | None = Field(default=None, description="In effect from this instant's UTC date; "
+                                                                      "absent or null: from the period's start.")
+    effective_to: Instant | None = Field(default=None, description="In effect until this instant's UTC date "
+                                                                    "(exclusive); absent or null: to the period's end.")
+
+    @field_validator("effective_to")
+    @classmethod
+    def _after_from(cls, end: str | None, info: ValidationInfo) -> str | None:
+        start = info.data.get("effective_from")
+        if end is not None and start is not None and instant_order(end) <= instant_order(start):
+            raise ValueError(f"effective_to {end} is not after effective_from {start}")
+        return end
+
+
 class TaxFacts(BaseModel):
-    model_config = HOST_CONTRACT
+    model_config = ConfigDict(**HOST_CONTRACT, json_schema_extra=drop_property_defaults)
 
     region: Key
     name: Text
     rate: UnsignedDecimalText = Field(description='A fraction: "0.0825" is 8.25 %.')
-    exempt: StrictBool
+    exempt: StrictBool = Field(description="The customer is exempt: no tax at all.")
+    components: list[TaxComponent] = Field(
+        default=None, min_length=1, max_length=50,
+        description="When present, the taxes charged (in order; compound ones see those before them) instead "
+                    "of the single `name` and `rate`.")
+    exempt_categories: list[Key] = Field(
+        default=None, max_length=100, description="Charge lines of these categories are not taxed.")
 
 
 class TimeEntry(BaseModel):
@@ -109,13 +141,17 @@ class Bucket(BaseModel):
 class Adjustment(BaseModel):
     """An operator-entered credit or charge, in minor units of the invoice currency."""
 
-    model_config = HOST_CONTRACT
+    model_config = ConfigDict(**HOST_CONTRACT, json_schema_extra=drop_property_defaults)
 
     kind: Literal["credit", "charge"]
     amount: Annotated[StrictInt, Field(ge=1, le=SAFE_INT_MAX)] = Field(
         description="Positive minor units; `kind` gives the sign.")
     description: Text
     reason: Text
+    taxable: StrictBool = Field(default=None, description="Whether tax is charged on it (a credit lowers the "
+                                                          "taxable base). Absent: false.")
+    category: Key = Field(default=None, description="The category of its charge line (caps and exemptions "
+                                                    "by category see it).")
 
 
 _KEYED = ConfigDict(strict=True, frozen=True)

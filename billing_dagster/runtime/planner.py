@@ -24,11 +24,21 @@ PACK_KINDS = {
     "customer": PackKind(("currency", "tenant"), "billing DB: tenants"),
     "subscription": PackKind(("active_days", "active_seconds", "end", "period_days", "period_seconds", "plan",
                               "start"), "billing DB: subscriptions"),
-    "tax": PackKind(("exempt", "name", "rate", "region"), "billing DB: tax_regions, tenants"),
+    "tax": PackKind(("components", "exempt", "exempt_categories", "name", "rate", "region"),
+                    "billing DB: tax_regions, tenants"),
     "usage": PackKind(("count", "max", "min", "sum"), "lake: usage_daily", per_day=True),
+    # Keyed packs of the producers hourly and bucket-overage (contracts_facts TimeEntry, Bucket). The pipeline's
+    # builder does not supply them yet; a rate document (billing-dagster rate --input) carries them in facts.
+    "time_entries": PackKind(("billable", "description", "seconds", "start", "user", "user_type"),
+                             "billing DB: time_entries"),
+    "buckets": PackKind(("carried_in", "included", "metric"), "billing DB: buckets (+ previous period's carry)"),
+    # Operator-entered credits and charges by adjustment id (transformer manual-adjustments; contracts_facts
+    # Adjustment). Not built by the pipeline yet either: a rate document carries them in facts.
+    "adjustments": PackKind(("amount", "category", "description", "kind", "reason", "taxable"),
+                            "billing DB: adjustments"),
 }
 # Config keys that name the keys a module reads from a keyed pack (usage-tiers' "metric").
-KEY_CONFIG = {"usage": ("metric", "metrics")}
+KEY_CONFIG = {"usage": ("metric", "metrics"), "buckets": ("bucket",)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,12 +161,13 @@ def pack_for_plan(pack: dict, plan: FactPlan) -> dict:
     return planned
 
 
-def build_planned_fact_pack(account: TenantAccount, period: Period, usage: dict[str, dict], plan: FactPlan) -> dict:
+def build_planned_fact_pack(account: TenantAccount, period: Period, usage: dict[str, dict], plan: FactPlan,
+                            carried: dict | None = None) -> dict:
     """build_fact_pack limited to the plan: only planned metrics are aggregated in, then pack_for_plan."""
     metrics = planned_usage_metrics(plan)
     if metrics is not None:
         usage = {metric: values for metric, values in usage.items() if metric in metrics}
-    return pack_for_plan(build_fact_pack(account, period, usage), plan)
+    return pack_for_plan(build_fact_pack(account, period, usage, carried), plan)
 
 
 def planned_usage_metrics(plan: FactPlan) -> list[str] | None:

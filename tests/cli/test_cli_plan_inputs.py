@@ -47,9 +47,10 @@ def test_plan_from_the_billing_db(seeded, capsys):
     plan = json.loads(capsys.readouterr().out)
     assert plan["program"] == "billing DB, plan pro" and plan["exit"] == 0
     assert [(p["pack"], p["fields"], p["filters"], p["estimated_records"]) for p in plan["packs"]] == [
-        ("subscription", ["active_days", "active_seconds", "period_days", "period_seconds"], {}, 1),
-        ("tax", ["exempt", "name", "rate"], {}, 1),
-        ("usage", ["sum"], {"metrics": ["api_calls"]}, 28)]
+        ("subscription", ["active_days", "active_seconds", "period_days", "period_seconds", "plan"], {}, 1),
+        ("subscriptions", ["active_days", "active_seconds", "id", "period_days", "period_seconds", "plan"], {}, None),
+        ("tax", ["components", "exempt", "exempt_categories", "name", "rate"], {}, 1),
+        ("usage", ["count", "max", "min", "sum"], {"metrics": ["api_calls"]}, 28)]
     assert [(m["module"], m["version"], m["steps"]) for m in plan["modules"]] == [
         ("fixed-fee", "1.0.0", [0]), ("usage-tiers", "1.0.0", [1]), ("tax", "1.0.0", [2])]
 
@@ -57,8 +58,8 @@ def test_plan_from_the_billing_db(seeded, capsys):
 def test_text_output_and_a_tenant_without_a_subscription(seeded, capsys):
     assert main(["plan-inputs", "--tenant", "acme", "--period", "2026-02"]) == 0
     text = capsys.readouterr().out
-    assert "usage         sum" in text and "metrics: api_calls" in text and text.rstrip().endswith(
-        "ok: 3 packs, 3 modules")
+    assert "usage          count, max, min, sum" in text and "metrics: api_calls" in text and text.rstrip().endswith(
+        "ok: 4 packs, 3 modules")
     assert main(["plan-inputs", "--tenant", "gone", "--period", "2026-02", "--validate-only"]) == 0
     assert capsys.readouterr().out == "ok: 1 packs, 1 modules\n"  # only tax: no subscription, no prices
 
@@ -74,7 +75,7 @@ def test_program_file(tmp_path, capsys):
         {"module": "flat-credit", "config": {"rule_id": "c", "description": "c", "amount": 1}}]})
     assert main(["plan-inputs", "--tenant", "t", "--period", "2026-02", "--program", str(program),
                  "--validate-only"]) == 0
-    assert capsys.readouterr().out == "ok: 1 packs, 2 modules\n"
+    assert capsys.readouterr().out == "ok: 2 packs, 2 modules\n"  # usage, and subscription (usage-tiers' plan)
 
 
 def test_version_conflict_is_exit_3(tmp_path, capsys):

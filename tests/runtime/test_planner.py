@@ -41,15 +41,19 @@ def test_plan_of_the_standard_program_unions_the_manifests(catalog):
     plan = plan_facts(catalog, program_for(account()), period=FEB, known_keys={"usage": ["a", "b", "c"]})
     assert plan.problems == ()
     assert [(p.pack, p.fields, p.keys, p.modules, p.estimated_records) for p in plan.packs] == [
-        ("subscription", ("active_days", "active_seconds", "period_days", "period_seconds"), None, ("fixed-fee",), 1),
-        ("tax", ("exempt", "name", "rate"), None, ("tax",), 1),
+        ("subscription", ("active_days", "active_seconds", "period_days", "period_seconds", "plan"), None,
+         ("fixed-fee", "usage-tiers"), 1),
+        # fixed-fee is scoped per subscription: the fan-out list, used when the builder has it
+        ("subscriptions", ("active_days", "active_seconds", "id", "period_days", "period_seconds", "plan"), None,
+         ("fixed-fee",), None),
+        ("tax", ("components", "exempt", "exempt_categories", "name", "rate"), None, ("tax",), 1),
         # two metrics named by the usage-tiers configs, one usage_daily row per metric and day of February
-        ("usage", ("sum",), ("api_calls", "llm_tokens"), ("usage-tiers",), 2 * 28),
+        ("usage", ("count", "max", "min", "sum"), ("api_calls", "llm_tokens"), ("usage-tiers",), 2 * 28),
     ]
     assert [(m.module, m.version, m.steps) for m in plan.modules] == [
         ("fixed-fee", "1.0.0", (0,)), ("usage-tiers", "1.0.0", (1, 2)), ("tax", "1.0.0", (3,))]
     assert plan.modules[0].sha256 == catalog.get("fixed-fee").sha256
-    assert plan.to_dict()["packs"][2]["filters"] == {"metrics": ["api_calls", "llm_tokens"]}
+    assert plan.to_dict()["packs"][3]["filters"] == {"metrics": ["api_calls", "llm_tokens"]}
 
 
 def test_a_module_that_names_no_metric_reads_every_metric(catalog, tmp_path):
@@ -59,7 +63,7 @@ def test_a_module_that_names_no_metric_reads_every_metric(catalog, tmp_path):
     steps = [ProgramStep("usage-tiers", "producer", {"metric": "api_calls"}), ProgramStep("usage-report", "producer")]
     plan = plan_facts(local, steps, period=FEB, known_keys={"usage": ["a", "b", "c"]})
     usage = plan.pack("usage")
-    assert usage.keys is None and usage.fields == ("count", "sum") and usage.estimated_records == 3 * 28
+    assert usage.keys is None and usage.fields == ("count", "max", "min", "sum") and usage.estimated_records == 3 * 28
     assert planned_usage_metrics(plan) is None
     assert plan_facts(local, steps).pack("usage").estimated_records is None
 
@@ -102,9 +106,9 @@ def test_pack_for_plan_drops_undeclared_packs_fields_and_metrics(catalog):
     full = build_fact_pack(account(), FEB, USAGE)
     cut = pack_for_plan(full, plan)
     assert set(cut) == {"subscription", "tax", "usage"}  # no customer pack: nothing reads it
-    assert cut["usage"] == {"api_calls": {"sum": "1500"}, "llm_tokens": {"sum": "9"}}  # no storage_gb
+    assert cut["usage"] == {name: USAGE[name] for name in ("api_calls", "llm_tokens")}  # no storage_gb
     assert cut["tax"] == {"exempt": False, "name": "TX sales tax", "rate": "0.0625"}
-    assert set(cut["subscription"]) == {"active_days", "active_seconds", "period_days", "period_seconds"}
+    assert set(cut["subscription"]) == {"active_days", "active_seconds", "period_days", "period_seconds", "plan"}
     assert build_planned_fact_pack(account(), FEB, USAGE, plan) == cut
 
 
@@ -131,7 +135,10 @@ def test_no_subscription_means_no_subscription_pack(catalog):
 def test_pack_kinds_match_what_the_fact_pack_builder_builds():
     pack = build_fact_pack(account(), FEB, USAGE)
     built = {name: set(next(iter(value.values())) if name == "usage" else value) for name, value in pack.items()}
-    assert built == {name: set(kind.fields) for name, kind in PACK_KINDS.items()}
+    not_built_yet = {"time_entries", "buckets", "adjustments"}  # rate documents carry them; the builder does not yet
+    optional = {"tax": {"components", "exempt_categories"}}  # optional tax fields the builder leaves out
+    assert built == {name: set(kind.fields) - optional.get(name, set()) for name, kind in PACK_KINDS.items()
+                     if name not in not_built_yet}
 
 
 def _fake(directory, module_id, reads, kind="producer", scope="tenant"):

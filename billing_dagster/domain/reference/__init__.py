@@ -10,6 +10,20 @@ from billing_dagster.domain.reference.sdk import Trap, dump_output, parse_input,
 
 PRICE_FUNCTIONS = {"fixed-fee": fixed_fee.price, "usage-tiers": usage_tiers.price, "tax": tax.price}
 
+# Producers added with issue 5 (fixed-fee and usage-tiers above were extended in place).
+from billing_dagster.domain.reference import bucket_overage, hourly  # noqa: E402
+
+PRICE_FUNCTIONS.update({"hourly": hourly.price, "bucket-overage": bucket_overage.price})
+
+# Transformers added with issue 5 (tax above was extended in place).
+from billing_dagster.domain.reference import (  # noqa: E402
+    bundle_flat_rate, cap_total, category_coupons, first_n_free, manual_adjustments)
+
+PRICE_FUNCTIONS.update({
+    "bundle-flat-rate": bundle_flat_rate.price, "first-n-free": first_n_free.price,
+    "category-coupons": category_coupons.price, "cap-total": cap_total.price,
+    "manual-adjustments": manual_adjustments.price})
+
 __all__ = ["PRICE_FUNCTIONS", "Trap", "run", "run_bytes"]
 
 

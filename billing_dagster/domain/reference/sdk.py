@@ -48,12 +48,13 @@ class ChargeLine:
 
 
 class Output:
-    __slots__ = ("charges", "warnings", "failure")
+    __slots__ = ("charges", "warnings", "failure", "carry")
 
     def __init__(self):
         self.charges: list[ChargeLine] = []
         self.warnings: list[str] = []
         self.failure = Failure()
+        self.carry: dict | None = None  # p_carry.ts: state for the next period (runPricingWithCarry modules)
 
     def add(self, line: ChargeLine) -> None:
         self.charges.append(line)
@@ -71,7 +72,10 @@ class Output:
     def to_json(self) -> dict:
         if self.failure.message is not None:
             return {"error": self.failure.message}
-        return {"charges": [line.to_json() for line in self.charges], "warnings": list(self.warnings)}
+        document = {"charges": [line.to_json() for line in self.charges], "warnings": list(self.warnings)}
+        if self.carry is not None:
+            document["carry"] = self.carry
+        return document
 
 
 @dataclass(slots=True)
@@ -83,6 +87,9 @@ class Input:
     config: Fields
     charges: list[ChargeLine]
     facts: Fields
+    period_start: str = ""  # context.period as written (Context.periodStart / periodEnd)
+    period_end: str = ""
+    context: Fields | None = None  # the context object itself (t_policy.ts reads the whole rounding policy)
 
     @staticmethod
     def read(root: dict, out: Output) -> "Input":
@@ -90,11 +97,13 @@ class Input:
         abi = doc.integer("abi")
         if not out.failed and abi != ABI_VERSION:
             doc.fail("abi", f"unsupported version {abi}")
-        exponent, rounding = _read_context(doc.object("context"))
+        context = doc.object("context")
+        exponent, rounding, period_start, period_end = _read_context(context)
         charges = []
         if doc.has("charges"):
             charges = [ChargeLine.read(line) for line in doc.objects("charges")]
-        return Input(exponent, rounding, doc.object("config"), charges, doc.optional_object("facts"))
+        return Input(exponent, rounding, doc.object("config"), charges, doc.optional_object("facts"),
+                     period_start, period_end, context)
 
     def fact(self, name: str) -> Fields:
         return self.facts.optional_object(name)
@@ -113,7 +122,7 @@ class Input:
         return Decimal(amount, self.exponent)
 
 
-def _read_context(context: Fields) -> tuple[int, str]:
+def _read_context(context: Fields) -> tuple[int, str, str, str]:
     currency = context.object("currency")
     period = context.object("period")
     policy = context.object("policy")
@@ -122,13 +131,13 @@ def _read_context(context: Fields) -> tuple[int, str]:
     exponent = currency.integer("exponent")
     if exponent < 0 or exponent > 18:
         currency.fail("exponent", "must be between 0 and 18")
-    period.string("start")
-    period.string("end")
+    start = period.string("start")
+    end = period.string("end")
     rounding = policy.string("rounding")
     if rounding not in ROUNDING_NAMES:
         policy.fail("rounding", "must be one of " + ", ".join(ROUNDING_NAMES))
         rounding = ROUNDING_NAMES[0]
-    return min(max(exponent, 0), 18), rounding
+    return min(max(exponent, 0), 18), rounding, start, end
 
 
 def run_pricing(document: dict | list | None, price) -> dict:

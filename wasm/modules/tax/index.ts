@@ -1,14 +1,48 @@
-// tax (transformer): passes every input line through unchanged and appends one
-// tax line on the sum of the taxable lines, at the tenant's rate from facts.tax.
+// tax (transformer): passes every line through and appends one tax line per
+// tax component in effect during the period.
+//
+// facts.tax gives the customer's single rate (`name`, `rate`) or, when present,
+// `components` (several per jurisdiction, compound ones charged on the base plus
+// the components listed before them, each optionally effective from/to a date),
+// a customer-level `exempt` flag and `exempt_categories` (lines of those
+// categories are not taxed). The base is every taxable line that is not tax:
+// negative lines (credits, caps) always lower it and discount lines do when
+// context.policy.discounts_reduce_tax_base; the reduction is shared over the
+// positive lines by largest remainder and never takes the base below zero.
+// A rate that changes inside the period splits each line's base over the rate
+// windows by days (largest remainder). Tax is exact until the one rounding step
+// that context.policy.level names: each line, each jurisdiction's sum, or the
+// invoice's sum (on_total computation rounds at least per jurisdiction); a
+// rounded sum is apportioned back to its components by largest remainder.
+// Inclusive prices (context.policy.tax_inclusive): the tax is extracted,
+// gross * m / (1 + sum of m), and an adjustment line takes it back out of the
+// subtotal so the total stays the gross.
 
-import { ChargeLine, Input, Output, addI64, runPricing } from "../../sdk/index";
+import {
+  CalendarInstant, ChargeLine, Decimal, Fields, Fraction, Input, Output, Policy, addI64, allocate, apportion, clipLabel,
+  inCategories, negI64, optionalStringList, readCalendarInstant, runTransformer,
+} from "../../sdk/index";
 export { alloc } from "../../sdk/index";
 
 export function run(ptr: i32, len: i32): i64 {
-  return runPricing(ptr, len, price);
+  return runTransformer(ptr, len, price);
 }
 
-function price(input: Input, out: Output): void {
+class Component {
+  lo: i64 = 0;
+  hi: i64 = 0;
+  constructor(
+    public name: string,
+    public rate: Decimal,
+    public rateText: string,
+    public jurisdiction: string,
+    public compound: bool,
+    public from: CalendarInstant | null,
+    public to: CalendarInstant | null,
+  ) {}
+}
+
+function price(input: Input, policy: Policy, out: Output): void {
   const ruleId = input.config.string("rule_id");
   if (out.failed) return;
   for (let i = 0; i < input.charges.length; i++) out.add(input.charges[i]);
@@ -20,18 +54,208 @@ function price(input: Input, out: Output): void {
   const rate = tax.decimal("rate");
   if (out.failed) return;
   if (rate.isNegative) return tax.fail("rate", "must not be negative");
-  if (exempt || rate.isZero) return;
+  const read = readComponents(tax, name, rate);
+  const exemptCategories = optionalStringList(tax, "exempt_categories");
+  if (out.failed || exempt) return;
+  const components = new Array<Component>();
+  for (let k = 0; k < read.length; k++) if (!read[k].rate.isZero) components.push(read[k]);
+  if (components.length == 0) return;
 
-  let base: i64 = 0;
+  // The base: positive taxable lines less their share of the reductions.
+  const positives = new Array<i64>();
+  let supply: i64 = 0;
+  let reductions: i64 = 0;
   for (let i = 0; i < input.charges.length; i++) {
     const line = input.charges[i];
-    if (line.taxable) base = addI64(base, line.amount);
+    if (!line.taxable || line.kind == "tax") continue;
+    if (exemptCategories != null && inCategories(line, exemptCategories)) continue;
+    if (line.kind == "discount") {
+      if (policy.discountsReduceTaxBase) reductions = addI64(reductions, line.amount);
+    } else if (line.amount > 0) {
+      positives.push(line.amount);
+      supply = addI64(supply, line.amount);
+    } else {
+      reductions = addI64(reductions, line.amount);
+    }
   }
-  if (base == 0) return;
+  let taken: i64 = reductions < 0 ? negI64(reductions) : 0;
+  if (taken > supply) taken = supply;
+  const total = supply - taken;
+  if (total == 0) return;
+  let bases = positives;
+  if (taken > 0) {
+    const shares = allocate(taken, positives);
+    for (let i = 0; i < bases.length; i++) bases[i] = bases[i] - shares[i];
+  }
+  if (policy.taxComputation == "on_total") bases = [total];
 
-  const baseMajor = input.major(base);
-  const amount = input.toMinor(baseMajor.mul(rate));
-  const percent = rate.movePointRight(2).normalized().toString();
-  const rateText = tax.string("rate");
-  out.add(new ChargeLine(ruleId, "tax", name + " " + percent + "%", null, baseMajor.toString(), rateText, amount, false));
+  // Rate windows in days of the period.
+  let days: i64 = 1;
+  let windowed = false;
+  for (let k = 0; k < components.length; k++) {
+    if (components[k].from != null || components[k].to != null) windowed = true;
+  }
+  let start: i64 = 0;
+  if (windowed) {
+    const periodStart = CalendarInstant.parse(input.context.periodStart);
+    const periodEnd = CalendarInstant.parse(input.context.periodEnd);
+    if (periodStart == null || periodEnd == null) return out.fail("context.period: must be RFC 3339 UTC instants");
+    start = periodStart.days;
+    days = periodEnd.days - start;
+    if (days <= 0) return out.fail("context.period: must cover at least one day");
+  }
+  const active = new Array<Component>();
+  for (let k = 0; k < components.length; k++) {
+    const c = components[k];
+    c.lo = c.from == null ? 0 : clamp((<CalendarInstant>c.from).days - start, days);
+    c.hi = c.to == null ? days : clamp((<CalendarInstant>c.to).days - start, days);
+    if (c.hi > c.lo) active.push(c);
+  }
+  if (active.length == 0) return;
+  const cuts = new Array<i64>();
+  cuts.push(0);
+  cuts.push(days);
+  for (let k = 0; k < active.length; k++) {
+    cuts.push(active[k].lo);
+    cuts.push(active[k].hi);
+  }
+  cuts.sort((a: i64, b: i64): i32 => (a < b ? -1 : a > b ? 1 : 0));
+  const segStart = new Array<i64>();
+  const segDays = new Array<i64>();
+  for (let c = 1; c < cuts.length; c++) {
+    if (cuts[c] == cuts[c - 1]) continue;
+    segStart.push(cuts[c - 1]);
+    segDays.push(cuts[c] - cuts[c - 1]);
+  }
+
+  // Per segment: each active component's multiplier of the base, and the divisor (inclusive prices).
+  const one = Decimal.fromInt(1);
+  const multipliers = new Array<Array<Fraction | null>>();
+  const divisors = new Array<Fraction>();
+  for (let s = 0; s < segStart.length; s++) {
+    const row = new Array<Fraction | null>(active.length);
+    let sum = Decimal.zero();
+    for (let k = 0; k < active.length; k++) {
+      const c = active[k];
+      if (c.lo > segStart[s] || c.hi < segStart[s] + segDays[s]) {
+        row[k] = null;
+        continue;
+      }
+      const m = c.compound ? c.rate.mul(one.add(sum)) : c.rate;
+      sum = sum.add(m);
+      row[k] = Fraction.fromDecimal(m);
+    }
+    multipliers.push(row);
+    divisors.push(policy.taxInclusive ? Fraction.fromDecimal(one.add(sum)) : Fraction.fromInt(1));
+  }
+
+  // Exact tax of each component on each base, and the base each component covered.
+  const exact = new Array<Array<Fraction>>();
+  const covered = new Array<i64>(active.length);
+  for (let k = 0; k < active.length; k++) exact.push(new Array<Fraction>());
+  for (let i = 0; i < bases.length; i++) {
+    const parts = segDays.length == 1 ? [bases[i]] : allocate(bases[i], segDays);
+    for (let k = 0; k < active.length; k++) {
+      let e = Fraction.zero();
+      for (let s = 0; s < parts.length; s++) {
+        const m = multipliers[s][k];
+        if (m == null) continue;
+        e = e.add(Fraction.fromInt(parts[s]).mul(<Fraction>m).div(divisors[s]));
+        covered[k] = addI64(covered[k], parts[s]);
+      }
+      exact[k].push(e);
+    }
+  }
+
+  // The one rounding step.
+  const mode = input.context.rounding;
+  let level = policy.level;
+  if (policy.taxComputation == "on_total" && level == "line") level = "jurisdiction";
+  const amounts = new Array<i64>(active.length);
+  if (level == "line") {
+    for (let k = 0; k < active.length; k++) {
+      let sum: i64 = 0;
+      for (let i = 0; i < exact[k].length; i++) sum = addI64(sum, exact[k][i].round(mode));
+      amounts[k] = sum;
+    }
+  } else {
+    const totals = new Array<Fraction>(active.length);
+    for (let k = 0; k < active.length; k++) {
+      let sum = Fraction.zero();
+      for (let i = 0; i < exact[k].length; i++) sum = sum.add(exact[k][i]);
+      totals[k] = sum;
+    }
+    const done = new Array<bool>(active.length);
+    for (let k = 0; k < active.length; k++) {
+      if (done[k]) continue;
+      const members = new Array<i32>();
+      for (let j = k; j < active.length; j++) {
+        if (!done[j] && (level == "invoice" || active[j].jurisdiction == active[k].jurisdiction)) {
+          members.push(j);
+          done[j] = true;
+        }
+      }
+      const parts = new Array<Fraction>(members.length);
+      let sum = Fraction.zero();
+      for (let j = 0; j < members.length; j++) {
+        parts[j] = totals[members[j]];
+        sum = sum.add(parts[j]);
+      }
+      const shares = apportion(parts, sum.round(mode));
+      for (let j = 0; j < members.length; j++) amounts[members[j]] = shares[j];
+    }
+  }
+
+  let charged: i64 = 0;
+  for (let k = 0; k < active.length; k++) charged = addI64(charged, amounts[k]);
+  if (policy.taxInclusive && charged != 0) {
+    const back = negI64(charged);
+    out.add(new ChargeLine(ruleId, "adjustment", "Tax included in prices", null, "1", input.major(back).toString(),
+                           back, false));
+  }
+  for (let k = 0; k < active.length; k++) {
+    const c = active[k];
+    const notes = new Array<string>();
+    if (c.compound) notes.push("compound");
+    if (policy.taxInclusive) notes.push("included");
+    if (c.hi - c.lo < days) notes.push((c.hi - c.lo).toString() + "/" + days.toString() + " days");
+    let label = c.name + " " + c.rate.movePointRight(2).normalized().toString() + "%";
+    if (notes.length > 0) label += " (" + notes.join(", ") + ")";
+    const base = input.major(covered[k]).toString();
+    out.add(new ChargeLine(ruleId, "tax", clipLabel(label), null, base, c.rateText, amounts[k], false));
+  }
+}
+
+function clamp(day: i64, days: i64): i64 {
+  return day < 0 ? 0 : day > days ? days : day;
+}
+
+// facts.tax.components, or the single rate as one component.
+function readComponents(tax: Fields, name: string, rate: Decimal): Component[] {
+  const out = new Array<Component>();
+  if (!tax.has("components")) {
+    out.push(new Component(name, rate, tax.string("rate"), "", false, null, null));
+    return out;
+  }
+  const items = tax.objects("components");
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const itemName = item.string("name");
+    const itemRate = item.decimal("rate");
+    const jurisdiction = item.string("jurisdiction");
+    const compound = item.has("compound") ? item.boolean("compound") : false;
+    const from = item.has("effective_from") ? readCalendarInstant(item, "effective_from") : null;
+    const to = item.has("effective_to") ? readCalendarInstant(item, "effective_to") : null;
+    if (tax.failure.failed) return out;
+    if (itemRate.isNegative) {
+      item.fail("rate", "must not be negative");
+      return out;
+    }
+    if (from != null && to != null && (<CalendarInstant>to).cmp(<CalendarInstant>from) <= 0) {
+      item.fail("effective_to", "must be after effective_from");
+      return out;
+    }
+    out.push(new Component(itemName, itemRate, item.string("rate"), jurisdiction, compound, from, to));
+  }
+  return out;
 }
