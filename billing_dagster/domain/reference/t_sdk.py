@@ -5,30 +5,8 @@ from dataclasses import dataclass
 
 from billing_dagster.domain.reference.fields import Fields
 from billing_dagster.domain.reference.numbers import Decimal, Trap, i64, round_div
+from billing_dagster.domain.reference.producer_sdk import allocate  # allocation.ts, shared by both kinds
 from billing_dagster.domain.reference.sdk import ChargeLine, Input
-
-# --- allocation.ts ------------------------------------------------------------------------------------------
-
-
-def allocate(amount: int, weights: list[int]) -> list[int]:
-    """Largest remainder, ties to the earlier weight."""
-    if not weights:
-        raise Trap("allocate: no weights")
-    total = 0
-    for weight in weights:
-        if weight < 0:
-            raise Trap("allocate: negative weight")
-        total = i64(total + weight)
-    if total == 0:
-        raise Trap("allocate: weights are all zero")
-    magnitude = i64(-amount) if amount < 0 else amount
-    parts = [i64(magnitude * w) // total for w in weights]
-    remainders = [i64(magnitude * w) % total for w in weights]
-    left = magnitude - sum(parts)
-    for index in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:left]:
-        parts[index] += 1
-    return [-p for p in parts] if amount < 0 else parts
-
 
 # --- t_exact.ts ---------------------------------------------------------------------------------------------
 
