@@ -1,66 +1,18 @@
-"""Calls a producer module as the program runner does (facts cut to the manifest's reads, output checked
-against the Charge IR schema) and checks that the pure-Python reference answers the very same bytes.
+"""Producer calls for table-style tests: see module_harness for how a module is called and checked."""
 
-Modules come from billing_dagster.runtime.catalog.default_modules_dir() (BILLING_MODULES_DIR, else wasm/dist).
-"""
+from module_harness import CATALOG, FEB, HOST, assert_traps, document, run_checked
 
-import json
-
-import pytest
-
-from billing_dagster.domain import reference
-from billing_dagster.domain.canonical import canonical_json
-from billing_dagster.domain.facts import visible_facts
-from billing_dagster.runtime.catalog import ModuleCatalog, default_modules_dir
-from billing_dagster.runtime.host import Limits, ModuleError, WasmHost
-from billing_dagster.runtime.program import validate_output
-
-CATALOG = ModuleCatalog(default_modules_dir())
-HOST = WasmHost(Limits.for_tier("system"), disk_cache=False)
-EXPONENTS = {"USD": 2, "EUR": 2, "JPY": 0, "KWD": 3}
-FEB = ("2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z")
-
-
-def document(module_id: str, config: dict, facts: dict, currency: str = "USD", rounding: str = "half_even",
-             period: tuple[str, str] = FEB) -> dict:
-    return {"abi": 1, "charges": [], "config": config,
-            "context": {"currency": {"code": currency, "exponent": EXPONENTS[currency]},
-                        "period": {"start": period[0], "end": period[1]}, "policy": {"rounding": rounding},
-                        "tenant": "t0001"},
-            "facts": visible_facts(facts, CATALOG.get(module_id).reads)}
-
-
-def call_bytes(module_id: str, data: bytes):
-    """(output bytes, output) of the module; {"error": ...} for a module error; raises ModuleError on a trap."""
-    module = CATALOG.get(module_id)
-    HOST.load(module.sha256, module.wasm)
-    try:
-        result = HOST.call(module.sha256, data)
-    except ModuleError as error:
-        if error.reason != "module_error":
-            raise
-        output = {"error": error.detail}
-        return json.dumps(output, separators=(",", ":"), ensure_ascii=False).encode(), output
-    validate_output(result.output, result.fuel)
-    return result.output_bytes, result.output
+__all__ = ["CATALOG", "FEB", "HOST", "lines", "run", "traps"]
 
 
 def run(module_id: str, config: dict, facts: dict | None = None, **context) -> dict:
     """The module's output document; the reference must give the same bytes."""
-    data = canonical_json(document(module_id, config, facts or {}, **context)).encode()
-    raw, output = call_bytes(module_id, data)
-    assert reference.run_bytes(module_id, data) == raw
-    return output
+    return run_checked(module_id, document(module_id, config, facts or {}, **context))
 
 
 def traps(module_id: str, config: dict, facts: dict | None = None, **context) -> None:
     """The module traps and the reference raises Trap."""
-    data = canonical_json(document(module_id, config, facts or {}, **context)).encode()
-    with pytest.raises(ModuleError) as caught:
-        call_bytes(module_id, data)
-    assert caught.value.reason == "trap"
-    with pytest.raises(reference.Trap):
-        reference.run_bytes(module_id, data)
+    assert_traps(module_id, document(module_id, config, facts or {}, **context))
 
 
 def lines(output: dict) -> list[tuple]:
