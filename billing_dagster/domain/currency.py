@@ -17,7 +17,7 @@ _EXPONENTS = {
 
 
 class UnknownCurrency(ValueError):
-    pass
+    """A currency code the platform does not bill in."""
 
 
 def currency(code: str) -> Currency:

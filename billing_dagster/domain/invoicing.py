@@ -21,7 +21,7 @@ class InvoiceDraft:
 
 
 class InvoiceError(ValueError):
-    pass
+    """A Charge IR line cannot be invoiced (not integer minor units, unknown kind)."""
 
 
 def build_invoice(charges: list[dict], currency: str, period: Period, net_terms_days: int) -> InvoiceDraft:

@@ -11,7 +11,7 @@ from billing_dagster.domain.rounding import RoundingMode, to_minor_units
 
 
 class CurrencyMismatch(ValueError):
-    pass
+    """Two amounts in different currencies were combined."""
 
 
 @total_ordering

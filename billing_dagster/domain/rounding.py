@@ -29,7 +29,7 @@ class TaxComputation(str, Enum):
 
 
 class RoundingPolicyError(ValueError):
-    pass
+    """A rounding policy field has an unknown or ill-typed value."""
 
 
 def _choice(kind: type[Enum], value: object, name: str) -> Enum:

@@ -22,7 +22,7 @@ class StripeSyncError(RuntimeError):
 
 
 class StripeNotConfigured(StripeSyncError):
-    pass
+    """No Stripe API key is configured (STRIPE_API_KEY)."""
 
 
 class StripeRequestFailed(StripeSyncError):

@@ -32,7 +32,7 @@ DIR_ENV = "BILLING_WASM_CACHE_DIR"
 
 
 class CacheKeyError(RuntimeError):
-    pass
+    """The cache's sealing key cannot be read or created."""
 
 
 class ArtifactCache:
@@ -110,7 +110,7 @@ def _key_file(path: Path) -> bytes:
                 out.write(os.urandom(32).hex().encode())
             try:
                 os.link(temp, path)
-            except FileExistsError:
+            except FileExistsError:  # another process created the key first: use theirs, read below
                 pass
         finally:
             os.unlink(temp)

@@ -25,15 +25,15 @@ class ModuleRef:
 
 
 class UnknownModule(LookupError):
-    pass
+    """No built module with that id in the catalog folder."""
 
 
 class InvalidManifest(ValueError):
-    pass
+    """A module manifest is missing a field or declares something the host cannot honour."""
 
 
 class VersionMismatch(LookupError):
-    pass
+    """A program pins a module version the catalog does not hold."""
 
 
 def default_modules_dir() -> Path:

@@ -10,7 +10,7 @@ from billing_dagster.store.types import ExactDecimal, UTCDateTime
 
 
 class Base(DeclarativeBase):
-    pass
+    """The metadata every billing table (and Alembic) shares."""
 
 
 class TaxRegion(Base):

@@ -15,7 +15,7 @@ from billing_dagster.store import models as m
 
 
 class NotFound(LookupError):
-    pass
+    """A tenant, fact pack or other record the caller needs is not in the billing database."""
 
 
 def _now() -> datetime:

@@ -9,7 +9,7 @@ from billing_dagster.usage.queries import sql
 
 
 class MissingUsage(RuntimeError):
-    pass
+    """An upstream day is not materialized: usage would be silently short."""
 
 
 def aggregate_day(con: duckdb.DuckDBPyConnection, lake: Lake, day: date) -> int:

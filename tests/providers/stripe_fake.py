@@ -78,7 +78,7 @@ class StripeFake:
             do_POST = do_DELETE = do_GET
 
             def log_message(self, *args):
-                pass
+                """Keep test output quiet: requests are asserted on, not logged."""
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
