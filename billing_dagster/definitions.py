@@ -3,7 +3,7 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from billing_dagster.assets import charges, facts, invoices, payments, usage
+from billing_dagster.assets import close, payments, usage
 from billing_dagster.jobs import close_job, stripe_job, usage_job
 from billing_dagster.resources.db import BillingDatabase
 from billing_dagster.resources.lake import LakeResource
@@ -24,7 +24,7 @@ def resources() -> dict:
 
 
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([usage, facts, charges, invoices, payments]),
+    assets=dg.load_assets_from_modules([usage, close, payments]),
     jobs=[usage_job, close_job, stripe_job],
     schedules=[usage_schedule, monthly_close_schedule],
     sensors=[tenants_sensor],

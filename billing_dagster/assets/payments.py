@@ -4,7 +4,6 @@ from datetime import date
 
 import dagster as dg
 
-from billing_dagster.assets.invoices import invoices
 from billing_dagster.domain.money import Money
 from billing_dagster.partitions import split_tenant_month, tenant_month_backfill_policy, tenant_month_partitions
 from billing_dagster.providers.stripe_api import StripeNotConfigured, StripeSyncError
@@ -16,7 +15,7 @@ from billing_dagster.store.payments_repository import PaymentsRepository
 
 @dg.asset(
     partitions_def=tenant_month_partitions, backfill_policy=tenant_month_backfill_policy, group_name="payments",
-    deps=[invoices],
+    deps=["invoices"],
     description="The tenant-month's invoice mirrored to Stripe: customer, draft invoice (send_invoice, not "
                 "auto-advanced), one invoice item per line, under deterministic idempotency keys. Re-runs write "
                 "nothing unless our invoice changed; Stripe's total must equal ours to the minor unit. A tenant "

@@ -8,8 +8,9 @@ from pydantic import PrivateAttr
 from billing_dagster.domain.programs import ProgramStep
 from billing_dagster.runtime.catalog import ModuleCatalog, default_modules_dir
 from billing_dagster.runtime.host import Limits, WasmHost
-from billing_dagster.runtime.planner import FactPlan, plan_facts
-from billing_dagster.runtime.program import ProgramRun, run_program
+from billing_dagster.runtime.planner import FactPlan
+from billing_dagster.runtime.pricer import Pricer
+from billing_dagster.runtime.program import ProgramRun
 
 
 class WasmResource(dg.ConfigurableResource):
@@ -18,20 +19,21 @@ class WasmResource(dg.ConfigurableResource):
     tier: str = "system"
     """Sandbox limits by trust tier: system, partner or tenant (see runtime/limits.py)."""
 
-    _host: WasmHost | None = PrivateAttr(default=None)
-    _catalog: ModuleCatalog | None = PrivateAttr(default=None)
+    _pricer: Pricer | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext | None) -> None:
-        self._host = WasmHost(Limits.for_tier(self.tier))
-        self._catalog = ModuleCatalog(Path(self.modules_dir) if self.modules_dir else default_modules_dir())
+        catalog = ModuleCatalog(Path(self.modules_dir) if self.modules_dir else default_modules_dir())
+        self._pricer = Pricer(WasmHost(Limits.for_tier(self.tier)), catalog)
+
+    @property
+    def pricer(self) -> Pricer:
+        if self._pricer is None:
+            self.setup_for_execution(None)
+        return self._pricer
 
     def rate(self, steps: list[ProgramStep], context: dict, facts: dict) -> ProgramRun:
-        if self._host is None:
-            self.setup_for_execution(None)
-        return run_program(self._host, self._catalog, steps, context, facts)
+        return self.pricer.rate(steps, context, facts)
 
     def plan(self, steps: list[ProgramStep]) -> FactPlan:
         """The facts a program's modules declare they read: all the fact-pack builder may fetch."""
-        if self._catalog is None:
-            self.setup_for_execution(None)
-        return plan_facts(self._catalog, steps)
+        return self.pricer.plan(steps)

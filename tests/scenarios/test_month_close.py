@@ -132,6 +132,7 @@ def test_every_stage_check_ran_and_passed(closed_month):
     evaluations = [e for result in closed_month.close_results for e in result.get_asset_check_evaluations()]
     names = {e.check_name for e in evaluations}
     assert names == {"events_in_equals_accepted_duplicate_quarantined", "aggregates_count_every_accepted_event",
-                     "every_tenant_has_a_subscription", "every_tenant_rated", "total_equals_lines_and_charge_ir",
+                     "every_tenant_has_facts", "every_tenant_has_a_subscription", "every_tenant_rated",
+                     "every_tenant_invoiced", "total_equals_lines_and_charge_ir",
                      "every_line_has_module_and_input_hash"}
     assert all(e.passed for e in evaluations)

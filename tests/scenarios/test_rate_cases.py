@@ -1,4 +1,5 @@
-"""Every scenario case, rated twice: by `billing-dagster rate` and by the Dagster assets charge_lines and invoices.
+"""Every scenario case, rated twice: by `billing-dagster rate` and by the Dagster assets charge_lines and invoices
+(the month_close multi-asset with only those two selected).
 
 The Dagster path seeds one tenant per case (its plan carrying the case's program, its rounding policy and net
 terms), stores the case's facts as that tenant-month's fact pack, and materializes charge_lines and invoices
@@ -13,8 +14,7 @@ import pytest
 from rate_cases import expected, load_cases, observed, tenant_key
 from sqlalchemy.orm import Session
 
-from billing_dagster.assets.charges import charge_lines
-from billing_dagster.assets.invoices import invoices
+from billing_dagster.assets.close import month_close
 from billing_dagster.cli import main
 from billing_dagster.commands.program_file import load_program, parse_month
 from billing_dagster.definitions import resources
@@ -57,7 +57,7 @@ def dagster_invoices(tmp_path_factory):
         # Dynamic keys keep insertion order: each month's tenants are added together so one range covers them.
         instance.add_dynamic_partitions("tenants", [t for _, ts in sorted(months.items()) for t in sorted(ts)])
         for month, tenants in sorted(months.items()):
-            result = dg.materialize([charge_lines, invoices], instance=instance, resources=resources(),
+            result = dg.materialize([month_close], selection=["charge_lines", "invoices"], instance=instance, resources=resources(),
                                     tags=partition_range_tags(month, sorted(tenants)), raise_on_error=False)
             assert result.success
         yield {(i.tenant_id): i for month in months for i in repo.invoices(datetime.fromisoformat(month).date())}
