@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export BILLING_HOME ?= $(CURDIR)/.billing
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 BILLING_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
-DB_TESTS := tests/store tests/scenarios tests/assets tests/providers tests/deploy
+DB_TESTS := tests/store tests/close tests/scenarios tests/assets tests/providers tests/deploy
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
 .PHONY: install demo ui test test-sqlite test-postgres wasm wasm-check defs-check bench clean-demo
@@ -28,7 +28,7 @@ demo: install $(DAGSTER_HOME)/dagster.yaml
 
 ## The Dagster web UI (and daemon) on the same instance as the demo.
 ui: install $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	set -a && . deploy/dagster.env && $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 ## Everything CI proves: SQLite suite, PostgreSQL suite, definitions, and the WASM rebuild check.
 test: install defs-check wasm-check test-sqlite test-postgres

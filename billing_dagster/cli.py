@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     if args.command == "demo":
         from billing_dagster.demo.close import run_demo
+        from billing_dagster.settings import apply_dagster_scale_settings
+        apply_dagster_scale_settings()
         print(run_demo(_month(args.month), args.tenants))
         print("\nOpen the Dagster UI on this instance: make ui  (then http://127.0.0.1:3000)")
         return 0

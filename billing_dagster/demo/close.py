@@ -35,22 +35,25 @@ def register_tenants(instance: dg.DagsterInstance, tenant_ids: list[str]) -> Non
         instance.add_dynamic_partitions(tenant_partitions.name, new)
 
 
-def close_month(instance: dg.DagsterInstance, month: date) -> list[dg.ExecuteInProcessResult]:
+def close_month(instance: dg.DagsterInstance, month: date, run_config: dg.RunConfig | None = None,
+                tenants_per_run: int = TENANTS_PER_RUN) -> list[dg.ExecuteInProcessResult]:
     """Two kinds of run, as the UI would launch them: every day of usage, then tenant batches."""
     from billing_dagster.definitions import defs
 
     days = days_of(month_period(month))
     results = [_execute(defs, "usage_job", instance, day_range_tags(days[0].isoformat(), days[-1].isoformat()))]
     tenants = instance.get_dynamic_partitions(tenant_partitions.name)
-    for start in range(0, len(tenants), TENANTS_PER_RUN):
-        batch = tenants[start:start + TENANTS_PER_RUN]
-        results.append(_execute(defs, "close_job", instance, partition_range_tags(month.isoformat(), batch)))
+    for start in range(0, len(tenants), tenants_per_run):
+        batch = tenants[start:start + tenants_per_run]
+        results.append(_execute(defs, "close_job", instance, partition_range_tags(month.isoformat(), batch),
+                                run_config))
     return results
 
 
-def _execute(defs: dg.Definitions, job_name: str, instance: dg.DagsterInstance,
-             tags: dict) -> dg.ExecuteInProcessResult:
-    result = defs.resolve_job_def(job_name).execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+def _execute(defs: dg.Definitions, job_name: str, instance: dg.DagsterInstance, tags: dict,
+             run_config: dg.RunConfig | None = None) -> dg.ExecuteInProcessResult:
+    result = defs.resolve_job_def(job_name).execute_in_process(
+        instance=instance, tags=tags, run_config=run_config, raise_on_error=False)
     print(f"  {job_name} {tags['dagster/asset_partition_range_start']} .. "
           f"{tags['dagster/asset_partition_range_end']}: {'ok' if result.success else 'FAILED'} (run {result.run_id[:8]})")
     if not result.success:
