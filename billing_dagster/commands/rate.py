@@ -11,17 +11,17 @@ import json
 import sys
 from pathlib import Path
 
+from billing_dagster.close import rate_period
 from billing_dagster.commands import exits
 from billing_dagster.commands.program_file import DocumentError, load_program, parse_month, read_json
 from billing_dagster.domain.context import module_context as pipeline_context
 from billing_dagster.domain.currency import UnknownCurrency
-from billing_dagster.domain.invoicing import InvoiceError, build_invoice
 from billing_dagster.domain.periods import Period
 from billing_dagster.domain.rounding import RoundingPolicy, RoundingPolicyError
 from billing_dagster.runtime.catalog import InvalidManifest, ModuleCatalog, default_modules_dir
 from billing_dagster.runtime.host import Limits, WasmHost
 from billing_dagster.runtime.planner import pack_for_plan, plan_facts
-from billing_dagster.runtime.program import run_program
+from billing_dagster.runtime.pricer import Pricer
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
@@ -82,15 +82,12 @@ def run(args: argparse.Namespace) -> int:
     for pack in plan.packs:
         if pack.required and pack.pack not in facts:
             print(f"rate: note: facts.{pack.pack} (read by {', '.join(pack.modules)}) is absent", file=sys.stderr)
-    result = run_program(WasmHost(_limits(args)), catalog, program.steps, context,
-                         pack_for_plan(facts, plan))
-    invoice = None
-    if result.error is None:
-        try:
-            invoice = build_invoice(result.charges, context["currency"]["code"], period, net_terms)
-        except InvoiceError as error:
-            print(f"rate: {error}", file=sys.stderr)
-            return exits.FAILED
+    rating = rate_period(Pricer(WasmHost(_limits(args)), catalog), program.steps, context,
+                         pack_for_plan(facts, plan), period, net_terms)
+    if rating.invoice_error is not None:
+        print(f"rate: {rating.invoice_error}", file=sys.stderr)
+        return exits.FAILED
+    result, invoice = rating.run, rating.invoice
     if args.json:
         print(json.dumps(_as_json(result, invoice), indent=2, ensure_ascii=False))
     else:
