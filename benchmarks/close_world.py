@@ -1,0 +1,170 @@
+"""One size and storage of benchmarks/close_at_scale.py, in its own process (DAGSTER_HOME, BILLING_HOME and
+BILLING_DB_URL come from the parent). Prints one JSON line of figures."""
+
+import dataclasses
+import json
+import os
+import resource
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+from sqlalchemy.orm import Session
+
+from benchmarks.dagster_services import DagsterServices
+from billing_dagster.close import CloseService
+from billing_dagster.demo.close import register_tenants
+from billing_dagster.demo.events import write_month
+from billing_dagster.demo.world import CURRENCY_FACTORS, METRICS, PLANS, TAX_REGIONS, demo_tenants, plan_prices
+from billing_dagster.domain.periods import days_of, month_period
+from billing_dagster.partitions import TENANTS_PER_RUN, tenant_month_key
+from billing_dagster.resources.wasm import WasmResource
+from billing_dagster.schedules import day_range_tags, partition_range_tags
+from billing_dagster.settings import billing_db_url, billing_home
+from billing_dagster.store.close_store import CloseStore
+from billing_dagster.store.database import make_engine, migrate
+from billing_dagster.store.repository import BillingRepository
+from billing_dagster.store.seed import upsert_reference
+from billing_dagster.usage.aggregate import monthly_usage
+
+MONTH = date(2026, 10, 1)
+
+
+def main(tenant_count: int, events_per_day: int, launcher: str, sample: int) -> dict:
+    figures: dict = {"tenants": tenant_count, "launcher": launcher}
+    engine = make_engine(billing_db_url())
+    migrate(engine)
+    tenants = [dataclasses.replace(t, events_per_day=events_per_day)
+               for t in demo_tenants(MONTH, count=tenant_count)]
+    with _stage(figures, "seed"):
+        _seed(engine, tenants)
+    with _stage(figures, "generate"):
+        landed = write_month(billing_home() / "landing", MONTH, tenants)
+    figures["events"] = landed["lines"]
+    figures["generate"]["events_per_second"] = round(landed["lines"] / figures["generate"]["seconds"])
+    instance = dg.DagsterInstance.get()
+    repo = BillingRepository(engine)
+    register_tenants(instance, repo.tenant_ids())
+    from billing_dagster.definitions import defs
+    days = days_of(month_period(MONTH))
+    tenant_ids = instance.get_dynamic_partitions("tenants")
+    if launcher == "daemon":
+        figures.update(_close_through_the_daemon(instance, days, tenant_ids))
+    else:
+        with _stage(figures, "usage"):
+            _execute(defs, instance, "usage_job", day_range_tags(days[0].isoformat(), days[-1].isoformat()))
+        with _stage(figures, "close"):
+            for batch in _batches(tenant_ids):
+                _execute(defs, instance, "close_job", partition_range_tags(MONTH.isoformat(), batch))
+        figures["close"]["runs"] = len(_batches(tenant_ids))
+        figures["landed_to_invoices_seconds"] = round(figures["usage"]["seconds"] + figures["close"]["seconds"], 1)
+    figures["runs"] = instance.get_runs_count()
+    invoices = len(repo.invoices(MONTH))
+    figures["invoices"] = invoices
+    with _stage(figures, "service_alone"):
+        _close_with_the_service_alone(repo, _batches(tenant_ids))
+    figures["sample_one_run_per_partition"] = _one_run_per_partition(defs, instance, tenant_ids[:sample])
+    close, alone = figures["close"]["seconds"], figures["service_alone"]["seconds"]
+    figures["close"]["invoices_per_second"] = round(invoices / close, 1)
+    figures["service_alone"]["invoices_per_second"] = round(invoices / alone, 1)
+    figures["close"]["over_service_alone"] = round(close / alone, 2)
+    # the close runs use `parallel` processes at once, the service alone one
+    parallel = figures["close"].get("parallel_runs", 1)
+    figures["close"]["dagster_share"] = round(max(0.0, 1 - alone / (close * parallel)), 3)
+    return figures
+
+
+class _stage:
+    """Wall time and the process's peak RSS (itself and finished children) at the end of a stage."""
+
+    def __init__(self, figures: dict, name: str):
+        self.figures, self.name = figures, name
+
+    def __enter__(self):
+        self.started = time.perf_counter()
+
+    def __exit__(self, *exc):
+        peak_kib = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                       resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        self.figures[self.name] = {"seconds": round(time.perf_counter() - self.started, 2),
+                                   "peak_rss_mib": round(peak_kib / 1024)}
+
+
+def _seed(engine, tenants) -> None:
+    plans = {plan: (PLANS[plan][0], {code: plan_prices(plan, code) for code in CURRENCY_FACTORS}) for plan in PLANS}
+    rows = [{"id": t.id, "name": t.name, "currency": t.currency, "tax_region": t.tax_region,
+             "tax_exempt": t.tax_exempt, "net_terms_days": 30,
+             "subscription": {"plan_id": t.plan, "starts_at": t.starts_at, "ends_at": None}} for t in tenants]
+    with Session(engine) as session, session.begin():
+        upsert_reference(session, metrics=METRICS, tax_regions=TAX_REGIONS, plans=plans, tenants=rows)
+
+
+def _batches(tenants: list[str]) -> list[list[str]]:
+    return [tenants[start:start + TENANTS_PER_RUN] for start in range(0, len(tenants), TENANTS_PER_RUN)]
+
+
+def _execute(defs, instance, job: str, tags: dict, **kwargs) -> None:
+    result = defs.resolve_job_def(job).execute_in_process(instance=instance, tags=tags, raise_on_error=False,
+                                                          **kwargs)
+    if not result.success:
+        raise SystemExit(f"{job} {tags} failed (run {result.run_id})")
+
+
+def _close_through_the_daemon(instance: dg.DagsterInstance, days: list[date], tenants: list[str]) -> dict:
+    """One backfill of the five assets, launched as the UI does: the BackfillDaemon makes the runs (one for the
+    month's usage, one per batch of tenants), the QueuedRunCoordinator runs max_concurrent_runs at a time, the
+    DefaultRunLauncher starts each in its own process. Stage times come from the runs' own start and end."""
+    first, last = (str(tenant_month_key(t, MONTH.isoformat())) for t in (tenants[0], tenants[-1]))
+    ranges = {"usage_events": (days[0].isoformat(), days[-1].isoformat()),
+              "usage_daily": (days[0].isoformat(), days[-1].isoformat()),
+              "fact_packs": (first, last), "charge_lines": (first, last), "invoices": (first, last)}
+    log_dir = Path(os.environ["DAGSTER_HOME"]) / "logs"
+    log_dir.mkdir(exist_ok=True)
+    submitted = time.time()
+    with DagsterServices(dict(os.environ), log_dir) as services:
+        backfill = services.wait_for_backfill(services.launch_backfill(ranges, f"close {MONTH:%Y-%m}"))
+    finished = time.time()
+    if backfill["status"] != "COMPLETED_SUCCESS":
+        raise SystemExit(f"backfill ended {backfill['status']}; logs in {log_dir}")
+    records = instance.get_run_records(dg.RunsFilter(run_ids=[r["runId"] for r in backfill["runs"]]))
+    usage = [r for r in records if "usage_events" in str(r.dagster_run.asset_selection)]
+    close = [r for r in records if r not in usage]
+    peak = round(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                     resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024)
+    usage_end = max(r.end_time for r in usage)
+    return {"usage": {"seconds": round(usage_end - min(r.start_time for r in usage), 2), "runs": len(usage),
+                      "peak_rss_mib": peak},
+            "close": {"seconds": round(max(r.end_time for r in close) - usage_end, 2), "runs": len(close),
+                      "parallel_runs": instance.get_concurrency_config().run_queue_config.max_concurrent_runs,
+                      "run_seconds": sorted(round(r.end_time - r.start_time, 1) for r in close),
+                      "peak_rss_mib": peak},
+            "landed_to_invoices_seconds": round(finished - submitted, 1)}
+
+
+def _close_with_the_service_alone(repo: BillingRepository, batches: list[list[str]]) -> None:
+    import duckdb
+
+    from billing_dagster.usage.lake import Lake
+    lake, wasm = Lake(billing_home()), WasmResource()
+    con = duckdb.connect()
+    service = CloseService(CloseStore(repo), wasm.pricer,
+                           lambda tenants, period: monthly_usage(con, lake, days_of(period), tenants))
+    for batch in batches:
+        closed = service.close(batch, MONTH)
+        if closed.failures():
+            raise SystemExit(f"service alone: {closed.failures()}")
+
+
+def _one_run_per_partition(defs, instance, tenants: list[str]) -> dict:
+    started = time.perf_counter()
+    for tenant in tenants:
+        _execute(defs, instance, "close_job", {}, partition_key=str(tenant_month_key(tenant, MONTH.isoformat())))
+    seconds = time.perf_counter() - started
+    return {"tenants": len(tenants), "seconds": round(seconds, 2),
+            "seconds_per_tenant": round(seconds / max(1, len(tenants)), 3)}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))))
