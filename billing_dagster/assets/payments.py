@@ -15,14 +15,15 @@ from billing_dagster.store.payments_repository import PaymentsRepository
 
 @dg.asset(
     partitions_def=tenant_month_partitions, backfill_policy=tenant_month_backfill_policy, group_name="payments",
-    deps=["invoices"],
+    deps=["invoices"], output_required=False,
     description="The tenant-month's invoice mirrored to Stripe: customer, draft invoice (send_invoice, not "
                 "auto-advanced), one invoice item per line, under deterministic idempotency keys. Re-runs write "
                 "nothing unless our invoice changed; Stripe's total must equal ours to the minor unit. A tenant "
-                "that fails does not stop the others; the run then fails listing each failed tenant-month.",
+                "that fails does not stop the others; the run then fails listing each failed tenant-month. Each "
+                "tenant-month is reported with its own materialization, so one that failed is not shown as mirrored.",
 )
 def stripe_invoices(context: dg.AssetExecutionContext, db: BillingDatabase,
-                    stripe: StripeResource) -> dg.MaterializeResult:
+                    stripe: StripeResource):
     try:
         stripe.api()
     except StripeNotConfigured as error:
@@ -34,7 +35,8 @@ def stripe_invoices(context: dg.AssetExecutionContext, db: BillingDatabase,
         found = store.invoice_and_tenant(tenant, period)
         if found is None:
             skipped.append(key)
-            context.add_asset_metadata(partition_key=key, metadata={"skipped": _nothing(store, tenant, period)})
+            yield dg.AssetMaterialization(asset_key=context.asset_key, partition=str(key),
+                                          metadata={"skipped": _nothing(store, tenant, period)})
             continue
         try:
             outcome = stripe.push_invoice(store, invoice_to_sync(*found))
@@ -44,7 +46,7 @@ def stripe_invoices(context: dg.AssetExecutionContext, db: BillingDatabase,
             continue
         writes += outcome.writes
         url = stripe.dashboard_url(outcome.invoice_id)
-        context.add_asset_metadata(partition_key=key, metadata={
+        yield dg.AssetMaterialization(asset_key=context.asset_key, partition=str(key), metadata={
             "action": outcome.action, "stripe_customer": outcome.customer_id,
             "stripe_invoice": dg.MetadataValue.url(url) if url else outcome.invoice_id,
             "stripe_status": outcome.status, "total": str(Money.of(outcome.total, found[0].currency)),
@@ -57,9 +59,8 @@ def stripe_invoices(context: dg.AssetExecutionContext, db: BillingDatabase,
                         "Stripe (the others were, and a re-run leaves them untouched):\n"
                         + "\n".join(f"- {key}: {reason}" for key, reason in failures.items()),
             metadata={"failures": dg.MetadataValue.json(failures)})
-    return dg.MaterializeResult(metadata={
-        "mirrored": len(context.partition_keys) - len(skipped), "skipped": dg.MetadataValue.json(skipped),
-        "stripe_writes": writes})
+    context.log.info(f"mirrored {len(context.partition_keys) - len(skipped)} tenant-months, skipped "
+                     f"{len(skipped)}, {writes} Stripe writes")
 
 
 def _nothing(store: PaymentsRepository, tenant: str, period: date) -> str:
