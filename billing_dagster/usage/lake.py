@@ -1,10 +1,14 @@
 """The local Parquet lake and landing area: one folder per day, atomic file replacement."""
 
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -28,7 +32,31 @@ class Lake:
 
 def write_parquet(table: pa.Table, path: Path) -> None:
     """Write to a temporary name then rename, so a killed run never leaves half a partition."""
+    with _replacing(path) as temporary:
+        pq.write_table(table, temporary)
+
+
+def write_relation_parquet(relation: duckdb.DuckDBPyRelation, path: Path) -> None:
+    """Like write_parquet for a query's rows, streamed batch by batch (one row group each, at most DuckDB's
+    122,880 rows; zstd, as small row groups compress less well) instead of materialised as one Arrow table.
+    pyarrow still writes the file: DuckDB's own COPY TO marks a column REQUIRED when the data happen to hold
+    no NULL, so the schema would vary by day."""
+    with _replacing(path) as temporary:
+        reader = relation.to_arrow_reader()
+        with pq.ParquetWriter(temporary, reader.schema, compression="zstd") as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[Path]:
+    """A temporary name beside path, unique per writer (so concurrent runs never share one), renamed over
+    path when the block succeeds and removed when it fails. The writer creates it, so the file gets the
+    usual umask permissions, not mkstemp's 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".parquet.tmp")
-    pq.write_table(table, temporary)
-    os.replace(temporary, path)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -4,11 +4,12 @@ import json
 from datetime import date
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from billing_dagster.usage.ingest import ingest_day
-from billing_dagster.usage.lake import Lake
+from billing_dagster.usage.lake import Lake, write_relation_parquet
 
 DAY = date(2026, 10, 5)
 
@@ -98,3 +99,105 @@ def test_a_day_without_landing_files_is_empty_not_an_error(tmp_path):
     counts = _ingest(tmp_path)
     assert (counts.events_in, counts.landing_files) == (0, 0)
     assert pq.read_table(Lake(tmp_path).events_file(DAY)).num_rows == 0
+
+
+def _land_bytes(tmp_path, data: bytes, name="a.jsonl"):
+    folder = Lake(tmp_path).landing_dir(DAY)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data)
+
+
+def _accepted(tmp_path):
+    return pq.read_table(Lake(tmp_path).events_file(DAY)).to_pylist()
+
+
+def _quarantined(tmp_path):
+    return pq.read_table(Lake(tmp_path).quarantine_file(DAY)).to_pylist()
+
+
+def test_line_numbers_count_the_blank_lines_before_them(tmp_path):
+    _land(tmp_path, [json.dumps(_event(event_id="e1")), "", "   ", json.dumps(_event(event_id="e2")), "\t", "oops"])
+    counts = _ingest(tmp_path)
+    assert (counts.events_in, counts.accepted, counts.quarantined) == (3, 2, 1)
+    assert {row["event_id"]: row["line_no"] for row in _accepted(tmp_path)} == {"e1": 1, "e2": 4}
+    assert [(row["line_no"], row["raw"]) for row in _quarantined(tmp_path)] == [(6, "oops")]
+
+
+def test_each_landing_file_numbers_its_own_lines_and_files_go_in_name_order(tmp_path):
+    _land(tmp_path, ["", json.dumps(_event(event_id="b1")), "bad b"], "events-001.jsonl")
+    _land(tmp_path, [json.dumps(_event(event_id="a1")), "bad a", json.dumps(_event(event_id="b1"))],
+          "events-000.jsonl")
+    counts = _ingest(tmp_path)
+    assert (counts.events_in, counts.accepted, counts.duplicate, counts.quarantined) == (5, 2, 1, 2)
+    assert counts.landing_files == 2
+    folder = "landing/date=2026-10-05"
+    assert {row["event_id"]: (row["source_file"], row["line_no"]) for row in _accepted(tmp_path)} == {
+        "a1": (f"{folder}/events-000.jsonl", 1), "b1": (f"{folder}/events-000.jsonl", 3)}
+    assert [(row["source_file"], row["line_no"], row["raw"]) for row in _quarantined(tmp_path)] == [
+        (f"{folder}/events-000.jsonl", 2, "bad a"), (f"{folder}/events-001.jsonl", 3, "bad b")]
+
+
+def test_crlf_line_endings_leave_no_carriage_return_in_raw(tmp_path):
+    # As Python's text mode always read them: \r\n and a lone \r end a line, and neither stays in raw.
+    good = json.dumps(_event(event_id="e1"))
+    _land_bytes(tmp_path, f"{good}\r\n\r\nnot json\r\nlone\rcr\r\n".encode())
+    counts = _ingest(tmp_path)
+    assert (counts.events_in, counts.accepted, counts.quarantined) == (4, 1, 3)
+    assert _accepted(tmp_path)[0]["line_no"] == 1
+    assert [(row["line_no"], row["raw"]) for row in _quarantined(tmp_path)] == [
+        (3, "not json"), (4, "lone"), (5, "cr")]
+
+
+def test_tabs_pipes_and_quotes_survive_byte_for_byte_in_raw(tmp_path):
+    line = ('{"event_id":\t"e1", "tenant_id": "t|9", "metric": "api_calls", "quantity": 3, '
+            '"timestamp": "2026-10-05T01:00:00Z", "dimensions": {"note": "say \\"hi\\" | bye"}}\t')
+    _land(tmp_path, [line])
+    counts = _ingest(tmp_path)
+    assert counts.quarantined == 1
+    row = _quarantined(tmp_path)[0]
+    assert row["raw"] == line
+    assert row["reason"] == "tenant_id: unknown tenant 't|9'"
+
+
+def test_a_file_that_is_not_utf8_is_read_with_replacement_characters(tmp_path):
+    _land_bytes(tmp_path, json.dumps(_event(event_id="e1")).encode() + b"\n\nbad \xff\xfe byte\n", "a.jsonl")
+    _land(tmp_path, [json.dumps(_event(event_id="e2"))], "b.jsonl")
+    counts = _ingest(tmp_path)
+    assert (counts.events_in, counts.accepted, counts.quarantined, counts.landing_files) == (3, 2, 1, 2)
+    assert counts.balanced()
+    assert [(row["line_no"], row["raw"]) for row in _quarantined(tmp_path)] == [(3, "bad \ufffd\ufffd byte")]
+
+
+def test_a_file_name_with_glob_characters_is_read_as_named(tmp_path):
+    _land(tmp_path, [json.dumps(_event(event_id="bracket"))], "events[1].jsonl")
+    _land(tmp_path, [json.dumps(_event(event_id="plain"))], "events1.jsonl")
+    counts = _ingest(tmp_path)
+    assert (counts.accepted, counts.landing_files) == (2, 2)
+    assert {row["event_id"]: row["source_file"] for row in _accepted(tmp_path)} == {
+        "bracket": "landing/date=2026-10-05/events[1].jsonl", "plain": "landing/date=2026-10-05/events1.jsonl"}
+
+
+def test_lake_files_keep_their_schema_whatever_the_day_holds(tmp_path):
+    # DuckDB's own COPY TO would mark a column with no NULL that day REQUIRED; the files are written by pyarrow.
+    _land(tmp_path, [json.dumps(_event())])
+    _ingest(tmp_path)
+    lake = Lake(tmp_path)
+    assert pq.read_schema(lake.events_file(DAY)) == pa.schema([
+        ("event_id", pa.string()), ("tenant_id", pa.string()), ("metric", pa.string()),
+        ("quantity", pa.decimal128(38, 9)), ("ts", pa.timestamp("us", tz="UTC")), ("dimensions", pa.string()),
+        ("source_file", pa.string()), ("line_no", pa.int64())])
+    assert pq.read_schema(lake.quarantine_file(DAY)) == pa.schema([
+        ("source_file", pa.string()), ("line_no", pa.int64()), ("field", pa.string()), ("reason", pa.string()),
+        ("raw", pa.string())])
+    assert [path.name for path in lake.events_file(DAY).parent.iterdir()] == ["events.parquet"]
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
+    path = tmp_path / "out" / "events.parquet"
+    con = duckdb.connect()
+    write_relation_parquet(con.sql("SELECT 1 AS n"), path)
+    with pytest.raises((duckdb.Error, OSError), match="boom"):  # raised mid-stream, through pyarrow's reader
+        write_relation_parquet(con.sql("SELECT CASE WHEN n < 300000 THEN n ELSE error('boom') END AS n "
+                                       "FROM range(400000) r(n)"), path)
+    assert pq.read_table(path).to_pylist() == [{"n": 1}]
+    assert [p.name for p in path.parent.iterdir()] == ["events.parquet"]

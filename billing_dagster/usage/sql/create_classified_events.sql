@@ -1,7 +1,15 @@
 -- Classify every landed line of one day: accepted, duplicate (same event_id seen earlier), or quarantined.
 -- Parameters: $day_start, $day_end (TIMESTAMPTZ), $tenants, $metrics (VARCHAR[]).
+-- Known tenants and metrics are hash semi-joins: a list_contains() inside the CASE scanned the whole list
+-- for every line (10,000 tenants x 1.6 M lines a day took 14 s of a 20 s ingest).
 CREATE OR REPLACE TEMP TABLE classified_events AS
-WITH documents AS (
+WITH known_tenants AS (
+    SELECT DISTINCT unnest($tenants::VARCHAR[]) AS tenant_id
+),
+known_metrics AS (
+    SELECT DISTINCT unnest($metrics::VARCHAR[]) AS metric
+),
+documents AS (
     SELECT source_file, line_no, raw,
            CASE WHEN json_valid(raw) THEN raw::JSON END AS doc
     FROM landing_lines
@@ -19,6 +27,12 @@ fields AS (
            coalesce(CAST(json_extract(doc, '$.dimensions') AS VARCHAR), '{}') AS dimensions
     FROM documents
 ),
+resolved AS (
+    SELECT fields.*,
+           fields.tenant_id IN (SELECT tenant_id FROM known_tenants) AS known_tenant,
+           fields.metric IN (SELECT metric FROM known_metrics) AS known_metric
+    FROM fields
+),
 checked AS (
     SELECT *,
         CASE
@@ -26,9 +40,9 @@ checked AS (
             WHEN doc_type <> 'OBJECT' THEN 'record: not a JSON object'
             WHEN event_id IS NULL OR trim(event_id) = '' THEN 'event_id: missing'
             WHEN tenant_id IS NULL OR trim(tenant_id) = '' THEN 'tenant_id: missing'
-            WHEN NOT list_contains($tenants, tenant_id) THEN 'tenant_id: unknown tenant ''' || tenant_id || ''''
+            WHEN NOT known_tenant THEN 'tenant_id: unknown tenant ''' || tenant_id || ''''
             WHEN metric IS NULL OR trim(metric) = '' THEN 'metric: missing'
-            WHEN NOT list_contains($metrics, metric) THEN 'metric: unknown metric ''' || metric || ''''
+            WHEN NOT known_metric THEN 'metric: unknown metric ''' || metric || ''''
             WHEN quantity_text IS NULL THEN 'quantity: missing'
             WHEN quantity IS NULL THEN 'quantity: not a number (''' || quantity_text || ''')'
             WHEN quantity < 0 THEN 'quantity: negative (' || quantity_text || ')'
@@ -39,7 +53,7 @@ checked AS (
             WHEN ts < $day_start OR ts >= $day_end
                 THEN 'timestamp: ' || ts_text || ' is outside the partition day'
         END AS reason
-    FROM fields
+    FROM resolved
 )
 SELECT *,
     CASE
