@@ -8,7 +8,7 @@ BILLING_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 DB_TESTS := tests/store tests/close tests/scenarios tests/assets tests/providers tests/deploy
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: install demo ui test test-sqlite test-postgres wasm wasm-check defs-check bench clean-demo
+.PHONY: install demo ui test test-sqlite test-postgres wasm wasm-check defs-check bench bench-wasm bench-close clean-demo
 
 install: $(VENV)/.installed
 
@@ -48,8 +48,15 @@ wasm:
 wasm-check:
 	bash wasm/check.sh
 
-bench: install
+## Benchmarks (not tests): the WASM sandbox, then the month close at 100 / 1,000 / 10,000 tenants.
+bench: bench-wasm bench-close
+
+bench-wasm: install
 	$(BIN)/python -m benchmarks.run
+
+bench-close: install
+	BILLING_TEST_PG_URL=$(BILLING_TEST_PG_URL) $(BIN)/python -m benchmarks.dagster_floor
+	BILLING_TEST_PG_URL=$(BILLING_TEST_PG_URL) $(BIN)/python -m benchmarks.close_at_scale
 
 clean-demo:
 	rm -rf $(BILLING_HOME) $(DAGSTER_HOME)

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.dagster_floor import _create_pg_database, _drop_pg_database, _pg_instance_yaml
+from benchmarks.dagster_floor import _create_pg_database, _drop_pg_database
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "close_results.json"
@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--postgres", default=os.environ.get("BILLING_TEST_PG_URL",
                                                              "postgresql://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--results-md", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args(argv)
     rows = []
     for storage in args.storages:
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> dict:
                "launcher": args.launcher, "rows": rows}
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     from benchmarks.results_md import write_results_md
-    write_results_md(results)
+    write_results_md(results, args.results_md)
     return results
 
 
@@ -70,14 +71,13 @@ def _run_child(storage: str, tenants: int, args) -> dict:
         env.update(DAGSTER_HOME=f"{folder}/dagster", BILLING_HOME=f"{folder}/billing")
         os.makedirs(env["DAGSTER_HOME"])
         databases = []
+        deploy = HERE.parent / "deploy" / f"dagster.{storage}.yaml"  # the shipped instance configs
+        Path(env["DAGSTER_HOME"], "dagster.yaml").write_text(deploy.read_text())
+        env.pop("BILLING_DB_URL", None)
         if storage == "postgres":
             databases = [_create_pg_database(args.postgres), _create_pg_database(args.postgres)]
-            Path(env["DAGSTER_HOME"], "dagster.yaml").write_text(_pg_instance_yaml(args.postgres, databases[0]))
+            env.update(_pg_environment(args.postgres, databases[0]))
             env["BILLING_DB_URL"] = args.postgres.rsplit("/", 1)[0] + f"/{databases[1]}"
-        else:
-            Path(env["DAGSTER_HOME"], "dagster.yaml").write_text((HERE.parent / "deploy" / "dagster.sqlite.yaml")
-                                                                 .read_text())
-            env.pop("BILLING_DB_URL", None)
         try:
             out = subprocess.run(
                 [sys.executable, "-m", "benchmarks.close_world", str(tenants), str(args.events_per_day),
@@ -90,6 +90,13 @@ def _run_child(storage: str, tenants: int, args) -> dict:
             for database in databases:
                 _drop_pg_database(args.postgres, database)
     return {"storage": storage, **json.loads(out.stdout.strip().splitlines()[-1])}
+
+
+def _pg_environment(url: str, database: str) -> dict[str, str]:
+    from sqlalchemy.engine import make_url
+    parsed = make_url(url)
+    return {"DAGSTER_PG_USERNAME": parsed.username or "postgres", "DAGSTER_PG_PASSWORD": parsed.password or "",
+            "DAGSTER_PG_HOST": parsed.host or "127.0.0.1", "DAGSTER_PG_DB": database}
 
 
 if __name__ == "__main__":

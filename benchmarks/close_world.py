@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 from sqlalchemy.orm import Session
 
-from benchmarks.dagster_services import DagsterServices
+from benchmarks.dagster_services import DagsterServices, TreeMemory
 from billing_dagster.close import CloseService
 from billing_dagster.demo.close import register_tenants
 from billing_dagster.demo.events import write_month
@@ -51,7 +51,7 @@ def main(tenant_count: int, events_per_day: int, launcher: str, sample: int) -> 
     days = days_of(month_period(MONTH))
     tenant_ids = instance.get_dynamic_partitions("tenants")
     if launcher == "daemon":
-        figures.update(_close_through_the_daemon(instance, days, tenant_ids))
+        figures.update(_close_through_the_daemon(days, tenant_ids))
     else:
         with _stage(figures, "usage"):
             _execute(defs, instance, "usage_job", day_range_tags(days[0].isoformat(), days[-1].isoformat()))
@@ -112,34 +112,30 @@ def _execute(defs, instance, job: str, tags: dict, **kwargs) -> None:
         raise SystemExit(f"{job} {tags} failed (run {result.run_id})")
 
 
-def _close_through_the_daemon(instance: dg.DagsterInstance, days: list[date], tenants: list[str]) -> dict:
-    """One backfill of the five assets, launched as the UI does: the BackfillDaemon makes the runs (one for the
-    month's usage, one per batch of tenants), the QueuedRunCoordinator runs max_concurrent_runs at a time, the
-    DefaultRunLauncher starts each in its own process. Stage times come from the runs' own start and end."""
-    first, last = (str(tenant_month_key(t, MONTH.isoformat())) for t in (tenants[0], tenants[-1]))
-    ranges = {"usage_events": (days[0].isoformat(), days[-1].isoformat()),
-              "usage_daily": (days[0].isoformat(), days[-1].isoformat()),
-              "fact_packs": (first, last), "charge_lines": (first, last), "invoices": (first, last)}
+def _close_through_the_daemon(days: list[date], tenants: list[str]) -> dict:
+    """The runs the schedules request (one for the month's usage, then one per batch of tenants), launched
+    through GraphQL as the UI does: queued by the QueuedRunCoordinator (max_concurrent_runs at a time) and
+    started by the DefaultRunLauncher, each in its own process. Memory is sampled over the whole tree."""
     log_dir = Path(os.environ["DAGSTER_HOME"]) / "logs"
     log_dir.mkdir(exist_ok=True)
-    submitted = time.time()
-    with DagsterServices(dict(os.environ), log_dir) as services:
-        backfill = services.wait_for_backfill(services.launch_backfill(ranges, f"close {MONTH:%Y-%m}"))
-    finished = time.time()
-    if backfill["status"] != "COMPLETED_SUCCESS":
-        raise SystemExit(f"backfill ended {backfill['status']}; logs in {log_dir}")
-    records = instance.get_run_records(dg.RunsFilter(run_ids=[r["runId"] for r in backfill["runs"]]))
-    usage = [r for r in records if "usage_events" in str(r.dagster_run.asset_selection)]
-    close = [r for r in records if r not in usage]
-    peak = round(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                     resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024)
-    usage_end = max(r.end_time for r in usage)
-    return {"usage": {"seconds": round(usage_end - min(r.start_time for r in usage), 2), "runs": len(usage),
-                      "peak_rss_mib": peak},
-            "close": {"seconds": round(max(r.end_time for r in close) - usage_end, 2), "runs": len(close),
-                      "parallel_runs": instance.get_concurrency_config().run_queue_config.max_concurrent_runs,
-                      "run_seconds": sorted(round(r.end_time - r.start_time, 1) for r in close),
-                      "peak_rss_mib": peak},
+    with TreeMemory() as memory, DagsterServices(dict(os.environ), log_dir) as services:
+        submitted = time.time()
+        usage = services.wait_for_runs([services.launch_run(
+            "usage_job", day_range_tags(days[0].isoformat(), days[-1].isoformat()))])
+        usage_done = time.time()
+        close = services.wait_for_runs([services.launch_run("close_job", partition_range_tags(MONTH.isoformat(), b))
+                                        for b in _batches(tenants)])
+        finished = time.time()
+    failed = [run["runId"] for run in usage + close if run["status"] != "SUCCESS"]
+    if failed:
+        raise SystemExit(f"runs failed: {failed}; logs in {log_dir}")
+    peak = {"peak_rss_mib": round(memory.peak_total_kib / 1024),
+            "largest_process_mib": round(memory.peak_process_kib / 1024)}
+    return {"usage": {"seconds": round(usage_done - submitted, 2), "runs": 1, **peak},
+            "close": {"seconds": round(finished - usage_done, 2), "runs": len(close),
+                      "parallel_runs": dg.DagsterInstance.get().get_concurrency_config()
+                      .run_queue_config.max_concurrent_runs,
+                      "run_seconds": sorted(round(r["endTime"] - r["startTime"], 1) for r in close), **peak},
             "landed_to_invoices_seconds": round(finished - submitted, 1)}
 
 

@@ -1,6 +1,6 @@
-"""Dagster's webserver and daemon on a benchmark's instance, and the GraphQL calls the UI makes to launch and
-watch a backfill. Runs are then created by the BackfillDaemon (following the assets' BackfillPolicy), queued by
-the QueuedRunCoordinator (max_concurrent_runs) and started by the DefaultRunLauncher, one process each."""
+"""Dagster's webserver and daemon on a benchmark's instance, and the GraphQL calls the UI makes to launch runs
+and watch them. Runs are queued by the QueuedRunCoordinator (max_concurrent_runs) and started
+by the DefaultRunLauncher, one process each."""
 
 import json
 import os
@@ -13,14 +13,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-LAUNCH = """mutation($params: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $params) {
-  __typename ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message stack }
-  ... on InvalidSubsetError { message } ... on UnauthorizedError { message } } }"""
-STATUS = """query($id: String!) { partitionBackfillOrError(backfillId: $id) { __typename
-  ... on PartitionBackfill { status numCancelable endTimestamp runs(limit: 1000) { runId status } }
-  ... on PythonError { message } } }"""
 LOCATION = """{ workspaceOrError { ... on Workspace { locationEntries { name loadStatus
   locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
+LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) { __typename
+  ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } ... on InvalidSubsetError { message }
+  ... on RunConfigValidationInvalid { errors { message } } } }"""
+RUNS = """query($ids: [String!]) { runsOrError(filter: {runIds: $ids}) { ... on Runs { results {
+  runId status startTime endTime } } } }"""
+FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
 
 
 class DagsterServices:
@@ -57,25 +57,24 @@ class DagsterServices:
             raise RuntimeError(f"GraphQL errors: {body['errors']}")
         return body["data"]
 
-    def launch_backfill(self, partitions_by_asset: dict[str, tuple[str, str]], title: str) -> str:
-        """One backfill over the given assets, each with a (first, last) partition key range."""
-        params = {"partitionsByAssets": [{"assetKey": {"path": [asset]},
-                                          "partitions": {"ranges": [{"start": first, "end": last}]}}
-                                         for asset, (first, last) in partitions_by_asset.items()],
-                  "title": title}
-        result = self.graphql(LAUNCH, {"params": params})["launchPartitionBackfill"]
-        if result["__typename"] != "LaunchBackfillSuccess":
-            raise RuntimeError(f"backfill not launched: {result}")
-        return result["backfillId"]
+    def launch_run(self, job: str, tags: dict[str, str]) -> str:
+        """Submit a run as a schedule's RunRequest would: queued, then started by the daemon."""
+        params = {"selector": {"repositoryLocationName": self.location, "repositoryName": "__repository__",
+                               "jobName": job},
+                  "executionMetadata": {"tags": [{"key": k, "value": v} for k, v in tags.items()]}}
+        result = self.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
+        if result["__typename"] != "LaunchRunSuccess":
+            raise RuntimeError(f"run not launched: {result}")
+        return result["run"]["runId"]
 
-    def wait_for_backfill(self, backfill_id: str, timeout: float = 7200) -> dict:
+    def wait_for_runs(self, run_ids: list[str], timeout: float = 7200) -> list[dict]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            backfill = self.graphql(STATUS, {"id": backfill_id})["partitionBackfillOrError"]
-            if backfill["status"] not in ("REQUESTED", "CANCELING") and not backfill["numCancelable"]:
-                return backfill
-            time.sleep(1)
-        raise TimeoutError(f"backfill {backfill_id} still running after {timeout} s")
+            runs = self.graphql(RUNS, {"ids": run_ids})["runsOrError"]["results"]
+            if len(runs) == len(run_ids) and all(run["status"] in FINISHED for run in runs):
+                return runs
+            time.sleep(0.5)
+        raise TimeoutError(f"runs still going after {timeout} s")
 
     def _wait_until_loaded(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
@@ -89,6 +88,7 @@ class DagsterServices:
                     errors = [e for e in entries if e["locationOrLoadError"]["__typename"] == "PythonError"]
                     if errors:
                         raise RuntimeError(f"code location failed to load: {errors}")
+                    self.location = entries[0]["name"]
                     return
             except OSError:
                 pass
@@ -117,3 +117,49 @@ def _stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+class TreeMemory:
+    """Samples the resident memory of this process and all its descendants (webserver, daemon, the run
+    processes the daemon starts): the peak of the sum, and the peak of the largest single process."""
+
+    def __init__(self, interval: float = 0.5):
+        import threading
+        self.interval, self.peak_total_kib, self.peak_process_kib = interval, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "TreeMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        root = os.getpid()
+        while not self._stop.wait(self.interval):
+            sizes = _tree_rss_kib(root)
+            self.peak_total_kib = max(self.peak_total_kib, sum(sizes))
+            self.peak_process_kib = max([self.peak_process_kib, *sizes])
+
+
+def _tree_rss_kib(root: int) -> list[int]:
+    parents, rss = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields["PPid"])
+        rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0])
+    tree, frontier = {root}, [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier and pid not in tree]
+        tree.update(children)
+        frontier = children
+    return [rss[pid] for pid in tree if pid in rss]

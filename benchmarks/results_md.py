@@ -6,9 +6,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def write_results_md(close: dict | None = None) -> Path:
+def write_results_md(close: dict | None = None, path: Path = HERE / "RESULTS.md",
+                     floor_file: Path = HERE / "dagster_floor.json") -> Path:
     close = close or json.loads((HERE / "close_results.json").read_text())
-    floor_file = HERE / "dagster_floor.json"
     floor = json.loads(floor_file.read_text()) if floor_file.is_file() else []
     machine = close["machine"]
     out = ["# Month close at scale", "",
@@ -44,7 +44,6 @@ def write_results_md(close: dict | None = None) -> Path:
                 "| storage | variant | tenants | run | per tenant |", "|---|---|---:|---:|---:|"]
         out += [f"| {r['storage']} | {r['variant']} | {r['tenants']} | {r['seconds']:.1f} s | "
                 f"{r['ms_per_tenant']:.1f} ms |" for r in floor]
-    path = HERE / "RESULTS.md"
     path.write_text("\n".join(out) + "\n")
     return path
 
