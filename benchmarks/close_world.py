@@ -11,13 +11,13 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
-from sqlalchemy.orm import Session
 
 from benchmarks.dagster_services import DagsterServices, TreeMemory
 from billing_dagster.close import CloseService
 from billing_dagster.demo.close import register_tenants
 from billing_dagster.demo.events import write_month
-from billing_dagster.demo.world import CURRENCY_FACTORS, METRICS, PLANS, TAX_REGIONS, demo_tenants, plan_prices
+from billing_dagster.demo.seed import seed_world
+from billing_dagster.demo.world import demo_tenants
 from billing_dagster.domain.periods import days_of, month_period
 from billing_dagster.partitions import TENANTS_PER_RUN, tenant_month_key
 from billing_dagster.resources.wasm import WasmResource
@@ -26,7 +26,6 @@ from billing_dagster.settings import billing_db_url, billing_home
 from billing_dagster.store.close_store import CloseStore
 from billing_dagster.store.database import make_engine, migrate
 from billing_dagster.store.repository import BillingRepository
-from billing_dagster.store.seed import upsert_reference
 from billing_dagster.usage.aggregate import monthly_usage
 
 MONTH = date(2026, 10, 1)
@@ -39,7 +38,7 @@ def main(tenant_count: int, events_per_day: int, launcher: str, sample: int) -> 
     tenants = [dataclasses.replace(t, events_per_day=events_per_day)
                for t in demo_tenants(MONTH, count=tenant_count)]
     with _stage(figures, "seed"):
-        _seed(engine, tenants)
+        seed_world(engine, tenants)
     with _stage(figures, "generate"):
         landed = write_month(billing_home() / "landing", MONTH, tenants)
     figures["events"] = landed["lines"]
@@ -90,15 +89,6 @@ class _stage:
                        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
         self.figures[self.name] = {"seconds": round(time.perf_counter() - self.started, 2),
                                    "peak_rss_mib": round(peak_kib / 1024)}
-
-
-def _seed(engine, tenants) -> None:
-    plans = {plan: (PLANS[plan][0], {code: plan_prices(plan, code) for code in CURRENCY_FACTORS}) for plan in PLANS}
-    rows = [{"id": t.id, "name": t.name, "currency": t.currency, "tax_region": t.tax_region,
-             "tax_exempt": t.tax_exempt, "net_terms_days": 30,
-             "subscription": {"plan_id": t.plan, "starts_at": t.starts_at, "ends_at": None}} for t in tenants]
-    with Session(engine) as session, session.begin():
-        upsert_reference(session, metrics=METRICS, tax_regions=TAX_REGIONS, plans=plans, tenants=rows)
 
 
 def _batches(tenants: list[str]) -> list[list[str]]:
