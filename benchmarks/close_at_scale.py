@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,29 +67,29 @@ def _machine() -> dict:
 
 def _run_child(storage: str, tenants: int, args) -> dict:
     from billing_dagster.settings import DAGSTER_SCALE_SETTINGS
-    with tempfile.TemporaryDirectory(prefix="bench-close-") as folder:
-        env = dict(os.environ, **DAGSTER_SCALE_SETTINGS)
-        env.update(DAGSTER_HOME=f"{folder}/dagster", BILLING_HOME=f"{folder}/billing")
-        os.makedirs(env["DAGSTER_HOME"])
-        databases = []
-        deploy = HERE.parent / "deploy" / f"dagster.{storage}.yaml"  # the shipped instance configs
-        Path(env["DAGSTER_HOME"], "dagster.yaml").write_text(deploy.read_text())
-        env.pop("BILLING_DB_URL", None)
-        if storage == "postgres":
-            databases = [_create_pg_database(args.postgres), _create_pg_database(args.postgres)]
-            env.update(_pg_environment(args.postgres, databases[0]))
-            env["BILLING_DB_URL"] = args.postgres.rsplit("/", 1)[0] + f"/{databases[1]}"
-        try:
-            out = subprocess.run(
-                [sys.executable, "-m", "benchmarks.close_world", str(tenants), str(args.events_per_day),
-                 args.launcher, str(args.sample)],
-                env=env, cwd=HERE.parent, check=True, capture_output=True, text=True)
-        except subprocess.CalledProcessError as error:
-            sys.stderr.write(error.stdout[-4000:] + error.stderr[-4000:])
-            raise
-        finally:
-            for database in databases:
-                _drop_pg_database(args.postgres, database)
+    folder = tempfile.mkdtemp(prefix="bench-close-")
+    env = dict(os.environ, **DAGSTER_SCALE_SETTINGS)
+    env.update(DAGSTER_HOME=f"{folder}/dagster", BILLING_HOME=f"{folder}/billing")
+    os.makedirs(env["DAGSTER_HOME"])
+    deploy = HERE.parent / "deploy" / f"dagster.{storage}.yaml"  # the shipped instance configs
+    Path(env["DAGSTER_HOME"], "dagster.yaml").write_text(deploy.read_text())
+    env.pop("BILLING_DB_URL", None)
+    databases = []
+    if storage == "postgres":
+        databases = [_create_pg_database(args.postgres), _create_pg_database(args.postgres)]
+        env.update(_pg_environment(args.postgres, databases[0]))
+        env["BILLING_DB_URL"] = args.postgres.rsplit("/", 1)[0] + f"/{databases[1]}"
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.close_world", str(tenants), str(args.events_per_day),
+             args.launcher, str(args.sample)],
+            env=env, cwd=HERE.parent, check=True, capture_output=True, text=True)
+    except subprocess.CalledProcessError as error:
+        sys.stderr.write(error.stdout[-4000:] + error.stderr[-4000:] + f"\nkept for inspection: {folder}\n")
+        raise
+    for database in databases:
+        _drop_pg_database(args.postgres, database)
+    shutil.rmtree(folder, ignore_errors=True)
     return {"storage": storage, **json.loads(out.stdout.strip().splitlines()[-1])}
 
 
