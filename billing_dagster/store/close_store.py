@@ -147,23 +147,21 @@ class CloseStore:
         return {d.tenant_id for d in drafts} - set(ids)
 
     def invoice_checks(self, tenant_ids: Sequence[str], period: date) -> dict[str, InvoiceCheck]:
-        """Stored totals and line sums of the batch's standard invoices, in one query."""
-        line = m.InvoiceLine
-        lines = (select(line.invoice_id, func.coalesce(func.sum(line.amount), 0).label("line_sum"),
-                        func.count(line.id).label("lines"),
-                        func.sum(case((or_(func.coalesce(line.module_sha256, "") == "",
-                                           func.coalesce(line.input_sha256, "") == ""), 1), else_=0))
-                        .label("untraced"))
-                 .group_by(line.invoice_id).subquery())
+        """Stored totals and line sums of the batch's standard invoices, in one query over the batch's rows
+        only (grouping every invoice line of the table would grow with all tenants ever invoiced)."""
+        invoice, line = m.Invoice, m.InvoiceLine
+        untraced = case((or_(func.coalesce(line.module_sha256, "") == "",
+                             func.coalesce(line.input_sha256, "") == ""), 1), else_=0)
+        query = (select(invoice.tenant_id, invoice.total, invoice.subtotal, invoice.discount, invoice.tax,
+                        func.coalesce(func.sum(line.amount), 0), func.count(line.id),
+                        func.coalesce(func.sum(untraced), 0), invoice.charges_sha256)
+                 .outerjoin(line, line.invoice_id == invoice.id)
+                 .where(invoice.tenant_id.in_(list(tenant_ids)), invoice.period == period,
+                        invoice.kind == "standard", invoice.revision == 0)
+                 .group_by(invoice.id, invoice.tenant_id, invoice.total, invoice.subtotal, invoice.discount,
+                           invoice.tax, invoice.charges_sha256))
         with self.session() as s:
-            rows = s.execute(select(
-                m.Invoice.tenant_id, m.Invoice.total, m.Invoice.subtotal, m.Invoice.discount, m.Invoice.tax,
-                func.coalesce(lines.c.line_sum, 0), func.coalesce(lines.c.lines, 0),
-                func.coalesce(lines.c.untraced, 0), m.Invoice.charges_sha256,
-            ).outerjoin(lines, lines.c.invoice_id == m.Invoice.id).where(
-                m.Invoice.tenant_id.in_(list(tenant_ids)), m.Invoice.period == period,
-                m.Invoice.kind == "standard", m.Invoice.revision == 0))
-            return {row[0]: InvoiceCheck(*(int(v) for v in row[1:8]), row[8]) for row in rows}
+            return {row[0]: InvoiceCheck(*(int(v) for v in row[1:8]), row[8]) for row in s.execute(query)}
 
 
 def _execution_dicts(tenant_id: str, period: date, run_id: str, executions: list) -> list[dict]:
