@@ -17,7 +17,9 @@ def resources() -> dict:
     return {
         "db": BillingDatabase(),
         "lake": LakeResource(),
-        "duckdb": DuckDBResource(database=":memory:"),
+        # DuckDB spills past this instead of taking 80 % of the machine: a day of 1.6 M events ingests in
+        # ~1.3 GiB instead of ~1.9 GiB for ~50 % more time. Raise it where the run has memory to spare.
+        "duckdb": DuckDBResource(database=":memory:", connection_config={"memory_limit": "1536MB"}),
         "wasm": WasmResource(),
         "stripe": StripeResource(),
     }

@@ -38,10 +38,11 @@ def test_month_close_is_batched_not_one_run_per_tenant():
 
 def test_monthly_close_schedule_requests_batched_runs():
     with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions("tenants", [f"t{i:04d}" for i in range(600)])
+        instance.add_dynamic_partitions("tenants", [f"t{i:04d}" for i in range(1200)])
         context = dg.build_schedule_context(instance=instance,
                                             scheduled_execution_time=__import__("datetime").datetime(2026, 11, 1, 6))
         requests = list(defs.get_schedule_def("monthly_close_schedule").evaluate_tick(context).run_requests)
-    assert len(requests) == 3
+    assert len(requests) == 3  # 500 + 500 + 200
     assert requests[0].tags["dagster/asset_partition_range_start"] == "2026-10-01|t0000"
-    assert requests[-1].tags["dagster/asset_partition_range_end"] == "2026-10-01|t0599"
+    assert requests[0].tags["dagster/asset_partition_range_end"] == "2026-10-01|t0499"
+    assert requests[-1].tags["dagster/asset_partition_range_end"] == "2026-10-01|t1199"
