@@ -43,3 +43,22 @@ def test_per_batch_metadata_materializes_every_partition_with_batch_figures(bill
         metadata = event.asset_materialization.metadata
         assert metadata["batch_tenant_months"].value == 4
         assert metadata["batch_totals"].value == {"JPY": "3850 JPY", "USD": "113.79 USD"}
+
+
+def test_one_tenant_month_re_runs_alone(billing_env, engine, repo):
+    seed_world(engine)
+    land_events(billing_env)
+    from billing_dagster.definitions import defs
+    with dg.instance_for_test() as instance:
+        register_tenants(instance, repo.tenant_ids())
+        close_month(instance, MONTH)
+        before = {i.tenant_id: (i.id, i.total) for i in repo.invoices(MONTH)}
+        key = str(tenant_month_key("kaisha", MONTH.isoformat()))
+        result = defs.resolve_job_def("close_job").execute_in_process(instance=instance, partition_key=key)
+        assert result.success
+        materialized = [e.partition for e in result.get_asset_materialization_events()
+                        if e.asset_key == dg.AssetKey("invoices")]
+        assert [str(p) for p in materialized] == [key]
+        metadata = result.get_asset_materialization_events()[-1].materialization.metadata
+        assert metadata["total"].value == "3850 JPY"
+    assert {i.tenant_id: (i.id, i.total) for i in repo.invoices(MONTH)} == before
