@@ -33,12 +33,14 @@ def write_results_md(close: dict | None = None, path: Path = HERE / "RESULTS.md"
             f"| {row['storage']} | {row['tenants']:,} | {row['events']:,} | {row['generate']['events_per_second']:,} "
             f"| {row['usage']['seconds']:.0f} s | {row['close']['seconds']:.0f} s | {row['runs']} "
             f"| {row['landed_to_invoices_seconds']:.0f} s | {row['close']['invoices_per_second']:.0f} "
-            f"| {peak:,} MiB | {row['service_alone']['seconds']:.0f} s | {row['close']['over_service_alone']:.2f} "
+            f"| {peak:,} MiB | {row['service_alone']['seconds']:.1f} s | {row['close']['over_service_alone']:.2f} "
             f"| {row['close']['dagster_share']:.0%} | {sample['seconds_per_tenant'] * 1000:.0f} ms/tenant "
             f"({sample['tenants']} runs) |")
-    out += ["", "*runs*: every run of the child (one usage run for the month, the close batches, and the "
-            "one-run-per-tenant sample). *service alone*: the same batches through `CloseService` in one process "
-            "without Dagster. *Dagster share*: 1 − service alone ÷ (close × runs at a time).", ""]
+    out += ["", "*runs*: runs launched from landed events to invoices (one usage run, then the close batches). "
+            "*peak RSS*: the whole process tree (benchmark, webserver, daemon and runs). *service alone*: the same "
+            "batches through `CloseService` in one process without Dagster. *Dagster share*: 1 − service alone ÷ "
+            "(close × runs at a time). *one run per tenant*: a sample of tenant-months closed one run each "
+            "(execute_in_process), the shape batching avoids.", ""]
     if floor:
         out += ["## Dagster's own cost per tenant-month (three do-nothing assets, one run)", "",
                 "| storage | variant | tenants | run | per tenant |", "|---|---|---:|---:|---:|"]
@@ -49,10 +51,11 @@ def write_results_md(close: dict | None = None, path: Path = HERE / "RESULTS.md"
 
 
 _LAUNCHERS = {
-    "daemon": "one backfill launched through GraphQL as the UI does; dagster-daemon's BackfillDaemon makes the "
-              "runs, the QueuedRunCoordinator runs two at a time (max_concurrent_runs, one per core) and the "
-              "DefaultRunLauncher starts each in its own process with the in-process executor. Stage times come "
-              "from the runs' start and end; *landed → invoices* is submit to backfill completed.",
+    "daemon": "dagster-webserver and dagster-daemon on workspace.yaml; the runs the schedules request (one "
+              "usage_job run for the month, then one close_job run per batch) are launched through GraphQL as the "
+              "UI does, the QueuedRunCoordinator starts two at a time (max_concurrent_runs, one per core) and the "
+              "DefaultRunLauncher starts each in its own process with the in-process executor. *usage run* and "
+              "*close* are wall times from submitting to the last run's end; *landed → invoices* is their sum.",
     "in-process": "the runs one after another in the benchmark's own process (execute_in_process).",
 }
 

@@ -3,8 +3,8 @@
 Dagster stores the events of a `MaterializeResult` in one batched write per asset (with
 DAGSTER_EVENT_BATCH_SIZE) but copies its metadata onto every partition. Per-partition metadata costs one event
 write each, and `add_asset_metadata(partition_key=)` re-lists the run's partition range on every call
-(quadratic), so it is not used. Measured on PostgreSQL with both Dagster settings: 12 ms per tenant batched
-against 117 ms per tenant with one event per partition (see benchmarks/RESULTS.md). Hence:
+(quadratic), so it is not used. Measured on PostgreSQL with both Dagster settings: 4-5 ms per tenant batched
+against 35-57 ms per tenant with one event per partition (see benchmarks/RESULTS.md). Hence:
 
 - per_tenant: one AssetMaterialization per tenant-month with that tenant's figures;
 - per_batch:  one MaterializeResult per stage with the batch's figures;
