@@ -17,31 +17,41 @@ AGGREGATES_COVER_EVENTS = "aggregates_count_every_accepted_event"
 
 @dg.asset(
     partitions_def=daily_partitions, backfill_policy=usage_backfill_policy, group_name="usage",
-    check_specs=[dg.AssetCheckSpec(EVENTS_BALANCE, asset="usage_events")],
-    description="Validated, deduplicated usage events of one UTC day in the Parquet lake; "
-                "rejected lines go to the quarantine with their reason.",
+    check_specs=[dg.AssetCheckSpec(
+        EVENTS_BALANCE, asset="usage_events",
+        description="Every landed record is accepted, a duplicate, a conflict or quarantined, and every landing "
+                    "file was read: fails (ERROR) for a day whose counts do not add up or with a rejected file.")],
+    description="Validated, deduplicated usage events of one UTC day in the Parquet lake; refused records and "
+                "conflicts go to the quarantine with their reason, unreadable files are listed as rejected.",
 )
 def usage_events(context: dg.AssetExecutionContext, db: BillingDatabase, lake: LakeResource,
                  duckdb: DuckDBResource) -> dg.MaterializeResult:
     repo, the_lake = db.repo, lake.lake()
     tenants, metrics = repo.tenant_ids(), repo.metric_codes()
-    unbalanced = []
+    unbalanced, rejected = [], {}
     with duckdb.get_connection() as con:
         for key in context.partition_keys:
             counts = ingest_day(con, the_lake, date.fromisoformat(key), tenants, metrics)
+            # The database has no conflict column: there conflicts count as quarantined (they are in the
+            # quarantine file), so its events_in = accepted + duplicate + quarantined still holds.
             repo.record_ingest_counts(date.fromisoformat(key), counts.events_in, counts.accepted,
-                                      counts.duplicate, counts.quarantined)
+                                      counts.duplicate, counts.quarantined + counts.conflict)
             if not counts.balanced():
                 unbalanced.append(key)
+            if counts.rejected_files:
+                rejected[key] = counts.rejected_files
             context.add_asset_metadata(partition_key=key, metadata={
                 "events_in": counts.events_in, "accepted": counts.accepted, "duplicate": counts.duplicate,
-                "quarantined": counts.quarantined, "landing_files": counts.landing_files,
+                "conflict": counts.conflict, "quarantined": counts.quarantined,
+                "landing_files": counts.landing_files,
+                "rejected_files": dg.MetadataValue.json(counts.rejected_files),
                 "quarantine_by_field": dg.MetadataValue.json(counts.quarantine_reasons),
                 "path": dg.MetadataValue.path(str(the_lake.events_file(date.fromisoformat(key)))),
             })
     return dg.MaterializeResult(check_results=[dg.AssetCheckResult(
-        check_name=EVENTS_BALANCE, passed=not unbalanced,
-        metadata={"days_checked": len(context.partition_keys), "unbalanced_days": dg.MetadataValue.json(unbalanced)})])
+        check_name=EVENTS_BALANCE, passed=not unbalanced and not rejected,
+        metadata={"days_checked": len(context.partition_keys), "unbalanced_days": dg.MetadataValue.json(unbalanced),
+                  "rejected_files": dg.MetadataValue.json(rejected)})])
 
 
 @dg.asset(

@@ -26,8 +26,23 @@ class Lake:
     def quarantine_file(self, day: date) -> Path:
         return self.root / "lake" / "quarantine" / f"date={day.isoformat()}" / "quarantine.parquet"
 
+    def rejected_files_file(self, day: date) -> Path:
+        """The landing files of the day that were not read, with the reason (see docs/ingestion.md)."""
+        return self.quarantine_file(day).with_name("rejected_files.parquet")
+
     def daily_file(self, day: date) -> Path:
         return self.root / "lake" / "usage_daily" / f"date={day.isoformat()}" / "usage_daily.parquet"
+
+    def event_ids_dir(self) -> Path:
+        """The id index over the events (see usage/event_index.py)."""
+        return self.root / "lake" / "event_ids"
+
+    def event_days(self) -> list[date]:
+        """The days with an events file in the lake."""
+        folder = self.root / "lake" / "events"
+        days = [date.fromisoformat(path.parent.name.removeprefix("date="))
+                for path in folder.glob("date=*/events.parquet")] if folder.is_dir() else []
+        return sorted(days)
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
@@ -36,14 +51,15 @@ def write_parquet(table: pa.Table, path: Path) -> None:
         pq.write_table(table, temporary)
 
 
-def write_relation_parquet(relation: duckdb.DuckDBPyRelation, path: Path) -> None:
+def write_relation_parquet(relation: duckdb.DuckDBPyRelation, path: Path, **writer_options) -> None:
     """Like write_parquet for a query's rows, streamed batch by batch (one row group each, at most DuckDB's
     122,880 rows; zstd, as small row groups compress less well) instead of materialised as one Arrow table.
     pyarrow still writes the file: DuckDB's own COPY TO marks a column REQUIRED when the data happen to hold
     no NULL, so the schema would vary by day."""
     with _replacing(path) as temporary:
         reader = relation.to_arrow_reader()
-        with pq.ParquetWriter(temporary, reader.schema, compression="zstd") as writer:
+        options = {"compression": "zstd", **writer_options}
+        with pq.ParquetWriter(temporary, reader.schema, **options) as writer:
             for batch in reader:
                 writer.write_batch(batch)
 

@@ -1,4 +1,5 @@
-"""DuckDB queries live in sql/*.sql beside this module, named <verb>_<object>.sql."""
+"""DuckDB queries live in the top-level sql/ folder, named <verb>_<object>.sql, shipped inside the package as
+billing_dagster.sql (setup.py maps it; editable installs and wheels alike)."""
 
 from functools import cache
 from importlib.resources import files
@@ -6,4 +7,4 @@ from importlib.resources import files
 
 @cache
 def sql(name: str) -> str:
-    return (files("billing_dagster.usage") / "sql" / f"{name}.sql").read_text()
+    return (files("billing_dagster.sql") / f"{name}.sql").read_text(encoding="utf-8")

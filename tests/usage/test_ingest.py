@@ -1,4 +1,4 @@
-"""Landing lines become accepted, duplicate or quarantined events; nothing is lost."""
+"""Landing lines become accepted, duplicate, conflicting or quarantined events; nothing is lost."""
 
 import json
 from datetime import date
@@ -8,6 +8,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from billing_dagster.domain.contracts_usage import QUANTITY_PRECISION, QUANTITY_SCALE
+from billing_dagster.usage import event_index
 from billing_dagster.usage.ingest import ingest_day
 from billing_dagster.usage.lake import Lake, write_relation_parquet
 
@@ -33,18 +35,29 @@ def _ingest(tmp_path):
 
 @pytest.mark.parametrize("line, reason", [
     (json.dumps(_event(tenant_id=None)), "tenant_id: missing"),
-    (json.dumps(_event(tenant_id="")), "tenant_id: missing"),
-    (json.dumps(_event(tenant_id="nobody")), "tenant_id: unknown tenant 'nobody'"),
+    (json.dumps(_event(tenant_id="")), "tenant_id: empty"),
+    (json.dumps(_event(tenant_id="nobody")), 'tenant_id: unknown tenant "nobody"'),
+    (json.dumps(_event(tenant_id=7)), "tenant_id: not a string (a JSON number)"),
     (json.dumps(_event(quantity=-2)), "quantity: negative (-2)"),
-    (json.dumps(_event(quantity="12abc")), "quantity: not a number ('12abc')"),
+    (json.dumps(_event(quantity="12abc")), 'quantity: not a decimal number ("12abc")'),
     (json.dumps(_event(quantity=None)), "quantity: missing"),
-    (json.dumps(_event(metric="crypto")), "metric: unknown metric 'crypto'"),
-    (json.dumps(_event(timestamp="yesterday")), "timestamp: no UTC offset ('yesterday')"),
-    (json.dumps(_event(timestamp="2026-10-05T01:00:00")), "timestamp: no UTC offset ('2026-10-05T01:00:00')"),
-    (json.dumps(_event(timestamp="2026-13-45T01:00:00Z")), "timestamp: not an ISO-8601 instant ('2026-13-45T01:00:00Z')"),
+    (json.dumps(_event(quantity=[1])), "quantity: not a number or decimal string (a JSON array)"),
+    (json.dumps(_event(metric="crypto")), 'metric: unknown metric "crypto"'),
+    (json.dumps(_event(timestamp="yesterday")), 'timestamp: not RFC 3339 with Z or a +HH:MM offset ("yesterday")'),
+    (json.dumps(_event(timestamp="2026-10-05T01:00:00")),
+     'timestamp: not RFC 3339 with Z or a +HH:MM offset ("2026-10-05T01:00:00")'),
+    (json.dumps(_event(timestamp="2026-13-45T01:00:00Z")),
+     'timestamp: not RFC 3339 with Z or a +HH:MM offset ("2026-13-45T01:00:00Z")'),
+    (json.dumps(_event(timestamp="2026-02-30T01:00:00Z")), 'timestamp: not a calendar date-time ("2026-02-30T01:00:00Z")'),
     (json.dumps(_event(timestamp="2026-10-06T00:00:00Z")),
      "timestamp: 2026-10-06T00:00:00Z is outside the partition day"),
+    (json.dumps(_event(timestamp="2026-10-05T01:00:00+02:00")),
+     "timestamp: 2026-10-05T01:00:00+02:00 is outside the partition day"),
     (json.dumps(_event(event_id=None)), "event_id: missing"),
+    (json.dumps(_event(dimensions={"region": 1})), "dimensions: values must be strings"),
+    (json.dumps(_event(dimensions=["a"])), "dimensions: not an object (a JSON array)"),
+    (json.dumps(_event(dimensions={f"k{i}": "v" for i in range(33)})), "dimensions: more than 32 entries"),
+    (json.dumps(_event(dimensions={"k": "v" * 201})), "dimensions: a value is longer than 200 characters"),
     ('{"event_id": "e1", "tenant_id": ', "record: not valid JSON"),
     ("[1, 2, 3]", "record: not a JSON object"),
 ])
@@ -137,15 +150,15 @@ def test_each_landing_file_numbers_its_own_lines_and_files_go_in_name_order(tmp_
         (f"{folder}/events-000.jsonl", 2, "bad a"), (f"{folder}/events-001.jsonl", 3, "bad b")]
 
 
-def test_crlf_line_endings_leave_no_carriage_return_in_raw(tmp_path):
-    # As Python's text mode always read them: \r\n and a lone \r end a line, and neither stays in raw.
+def test_crlf_line_endings_leave_no_carriage_return_in_raw_but_keep_it_in_raw_bytes(tmp_path):
+    # Only \n ends a line; the \r of \r\n is dropped from raw, a bare \r is a character of its line.
     good = json.dumps(_event(event_id="e1"))
     _land_bytes(tmp_path, f"{good}\r\n\r\nnot json\r\nlone\rcr\r\n".encode())
     counts = _ingest(tmp_path)
-    assert (counts.events_in, counts.accepted, counts.quarantined) == (4, 1, 3)
+    assert (counts.events_in, counts.accepted, counts.quarantined) == (3, 1, 2)
     assert _accepted(tmp_path)[0]["line_no"] == 1
-    assert [(row["line_no"], row["raw"]) for row in _quarantined(tmp_path)] == [
-        (3, "not json"), (4, "lone"), (5, "cr")]
+    assert [(row["line_no"], row["raw"], row["raw_bytes"]) for row in _quarantined(tmp_path)] == [
+        (3, "not json", b"not json\r"), (4, "lone\rcr", b"lone\rcr\r")]
 
 
 def test_tabs_pipes_and_quotes_survive_byte_for_byte_in_raw(tmp_path):
@@ -156,16 +169,18 @@ def test_tabs_pipes_and_quotes_survive_byte_for_byte_in_raw(tmp_path):
     assert counts.quarantined == 1
     row = _quarantined(tmp_path)[0]
     assert row["raw"] == line
-    assert row["reason"] == "tenant_id: unknown tenant 't|9'"
+    assert row["reason"] == 'tenant_id: unknown tenant "t|9"'
 
 
-def test_a_file_that_is_not_utf8_is_read_with_replacement_characters(tmp_path):
+def test_a_line_that_is_not_utf8_is_quarantined_with_its_bytes_and_the_file_s_other_lines_count(tmp_path):
     _land_bytes(tmp_path, json.dumps(_event(event_id="e1")).encode() + b"\n\nbad \xff\xfe byte\n", "a.jsonl")
     _land(tmp_path, [json.dumps(_event(event_id="e2"))], "b.jsonl")
     counts = _ingest(tmp_path)
     assert (counts.events_in, counts.accepted, counts.quarantined, counts.landing_files) == (3, 2, 1, 2)
     assert counts.balanced()
-    assert [(row["line_no"], row["raw"]) for row in _quarantined(tmp_path)] == [(3, "bad \ufffd\ufffd byte")]
+    [row] = _quarantined(tmp_path)
+    assert (row["line_no"], row["reason"], row["raw"], row["raw_bytes"]) == (
+        3, "record: not valid UTF-8", "bad \ufffd\ufffd byte", b"bad \xff\xfe byte")
 
 
 def test_a_file_name_with_glob_characters_is_read_as_named(tmp_path):
@@ -180,15 +195,21 @@ def test_a_file_name_with_glob_characters_is_read_as_named(tmp_path):
 def test_lake_files_keep_their_schema_whatever_the_day_holds(tmp_path):
     # DuckDB's own COPY TO would mark a column with no NULL that day REQUIRED; the files are written by pyarrow.
     _land(tmp_path, [json.dumps(_event())])
-    _ingest(tmp_path)
-    lake = Lake(tmp_path)
+    con, lake = duckdb.connect(), Lake(tmp_path)
+    ingest_day(con, lake, DAY, ["t1"], ["api_calls"])
     assert pq.read_schema(lake.events_file(DAY)) == pa.schema([
         ("event_id", pa.string()), ("tenant_id", pa.string()), ("metric", pa.string()),
-        ("quantity", pa.decimal128(38, 9)), ("ts", pa.timestamp("us", tz="UTC")), ("dimensions", pa.string()),
-        ("source_file", pa.string()), ("line_no", pa.int64())])
+        ("quantity", pa.decimal128(QUANTITY_PRECISION, QUANTITY_SCALE)), ("ts", pa.timestamp("us", tz="UTC")),
+        ("dimensions", pa.string()), ("source_file", pa.string()), ("line_no", pa.int64())])
     assert pq.read_schema(lake.quarantine_file(DAY)) == pa.schema([
         ("source_file", pa.string()), ("line_no", pa.int64()), ("field", pa.string()), ("reason", pa.string()),
-        ("raw", pa.string())])
+        ("raw", pa.string()), ("raw_bytes", pa.binary()), ("status", pa.string()), ("body", pa.string()),
+        ("accepted_body", pa.string()), ("accepted_day", pa.date32()), ("accepted_file", pa.string()),
+        ("accepted_line", pa.int64())])
+    assert pq.read_schema(lake.rejected_files_file(DAY)) == pa.schema([
+        ("source_file", pa.string()), ("reason", pa.string())])
+    index = event_index.index_file(lake, event_index.key_version(con), DAY)
+    assert pq.read_schema(index) == pa.schema([("key_hash", pa.uint64())])
     assert [path.name for path in lake.events_file(DAY).parent.iterdir()] == ["events.parquet"]
 
 
