@@ -1,8 +1,9 @@
-"""Subcommands for module authors and auditors: plan-inputs, rate and modules dry-run."""
+"""Subcommands: plan-inputs, rate and modules dry-run (module authors and auditors); serve and api-keys (the
+ingestion API); quarantine (inspect and replay refused usage)."""
 
 import argparse
 
-from billing_dagster.commands import dry_run, plan_inputs, rate
+from billing_dagster.commands import api_keys, dry_run, plan_inputs, quarantine, rate, serve
 
 __all__ = ["register"]
 
@@ -12,3 +13,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     plan_inputs.register(commands)
     rate.register(commands)
     dry_run.register(commands)
+    serve.register(commands)
+    api_keys.register(commands)
+    quarantine.register(commands)

@@ -3,7 +3,8 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+                        text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from billing_dagster.store.types import ExactDecimal, UTCDateTime
@@ -235,3 +236,39 @@ class StripeInvoiceItem(Base):
     idempotency_key: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sync: Mapped[StripeInvoiceSync] = relationship(back_populates="items")
+
+
+class UsageInbox(Base):
+    """An event the ingestion API acknowledged: committed before the 202, drained later to a landing file.
+
+    (tenant_id, event_id) is unique, so a retried event is stored once. `body` is the validated event's JSON
+    text exactly as it will be landed; `day` is the UTC date of its timestamp (its landing partition).
+    """
+
+    __tablename__ = "usage_inbox"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "event_id"),
+        # What drain_inbox_to_landing and the sensor look for; a partial index stays as small as the backlog.
+        Index("ix_usage_inbox_undrained", "day", "id", postgresql_where=text("drained_at IS NULL"),
+              sqlite_where=text("drained_at IS NULL")),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    event_id: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    day: Mapped[date] = mapped_column(Date)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    drained_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ApiKey(Base):
+    """A tenant's key for the ingestion API. `id` is the key's public part; only a hash of the secret is kept."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
