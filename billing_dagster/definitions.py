@@ -10,7 +10,7 @@ from billing_dagster.resources.lake import LakeResource
 from billing_dagster.resources.stripe import StripeResource
 from billing_dagster.resources.wasm import WasmResource
 from billing_dagster.schedules import monthly_close_schedule, usage_schedule
-from billing_dagster.sensors import tenants_sensor
+from billing_dagster.sensors import landing_sensor, tenants_sensor
 
 
 def resources() -> dict:
@@ -29,7 +29,7 @@ defs = dg.Definitions(
     assets=dg.load_assets_from_modules([usage, close, payments]),
     jobs=[usage_job, close_job, stripe_job],
     schedules=[usage_schedule, monthly_close_schedule],
-    sensors=[tenants_sensor],
+    sensors=[tenants_sensor, landing_sensor],
     resources=resources(),
     executor=dg.in_process_executor,
 )

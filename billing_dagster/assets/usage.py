@@ -9,6 +9,7 @@ from billing_dagster.partitions import daily_partitions, usage_backfill_policy
 from billing_dagster.resources.db import BillingDatabase
 from billing_dagster.resources.lake import LakeResource
 from billing_dagster.usage.aggregate import aggregate_day, aggregated_and_accepted
+from billing_dagster.usage.inbox import drain_inbox_to_landing
 from billing_dagster.usage.ingest import ingest_day
 
 EVENTS_BALANCE = "events_in_equals_accepted_duplicate_quarantined"
@@ -31,6 +32,8 @@ def usage_events(context: dg.AssetExecutionContext, db: BillingDatabase, lake: L
     unbalanced, rejected = [], {}
     with duckdb.get_connection() as con:
         for key in context.partition_keys:
+            # Events the HTTP API acknowledged for the day become a landing file first (usage/inbox.py).
+            drain_inbox_to_landing(repo.engine, the_lake.landing_dir, date.fromisoformat(key))
             counts = ingest_day(con, the_lake, date.fromisoformat(key), tenants, metrics)
             # The database has no conflict column: there conflicts count as quarantined (they are in the
             # quarantine file), so its events_in = accepted + duplicate + quarantined still holds.

@@ -1,0 +1,30 @@
+"""landing_sensor: one usage_job run per day whose landing files changed or whose inbox has events; never
+twice for the same files."""
+
+import dagster as dg
+from month_world import land_events, seed_world
+
+from billing_dagster.definitions import defs
+from billing_dagster.resources.db import BillingDatabase
+from billing_dagster.resources.lake import LakeResource
+
+
+def _tick(instance, cursor, db_url, home):
+    resources = {"db": BillingDatabase(url=db_url), "lake": LakeResource(root=str(home))}
+    with dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources) as context:
+        return defs.get_sensor_def("landing_sensor")(context)
+
+
+def test_new_files_and_inbox_rows_request_one_run_per_day(billing_env, engine, db_url):
+    seed_world(engine)
+    land_events(billing_env)
+    with dg.instance_for_test() as instance:
+        first = _tick(instance, None, db_url, billing_env)
+        days = sorted(r.partition_key for r in first.run_requests)
+        assert days == ["2026-02-01", "2026-02-03", "2026-02-04", "2026-02-10", "2026-02-11", "2026-02-15",
+                        "2026-02-20", "2026-02-21", "2026-02-28"]
+        again = _tick(instance, first.cursor, db_url, billing_env)
+        assert isinstance(again, dg.SkipReason)
+        (billing_env / "landing" / "date=2026-02-03" / "late.jsonl").write_text("{}\n")
+        changed = _tick(instance, first.cursor, db_url, billing_env)
+        assert [r.partition_key for r in changed.run_requests] == ["2026-02-03"]
