@@ -8,7 +8,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "serve", help="run the HTTP ingestion API (POST /v1/events) on the billing database",
         description="Migrates the billing database (BILLING_DB_URL, else SQLite under BILLING_HOME), then serves "
-                    "the ingestion API until stopped. Exit 0 when stopped, 1 when it cannot start.")
+                    "the ingestion API until stopped. Exit 0 when stopped, 1 when the database cannot be "
+                    "migrated, 3 when the address cannot be listened on.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
