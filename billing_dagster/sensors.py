@@ -22,11 +22,12 @@ def tenants_sensor(context: dg.SensorEvaluationContext, db: BillingDatabase):
     return dg.SensorResult(dynamic_partitions_requests=[tenant_partitions.build_add_request(new)])
 
 
-@dg.sensor(job=usage_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(job=usage_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
 def landing_sensor(context: dg.SensorEvaluationContext, db: BillingDatabase, lake: LakeResource):
     """One usage_job run per day whose landing files (names, sizes, modification times) differ from the last
     run requested for it, or that has inbox rows to drain. The run key is the day's fingerprint, so a day
-    is never ingested twice for the same files."""
+    is never ingested twice for the same files. Stopped by default: turn it on in the UI (Automation) where
+    usage arrives continuously; `usage_schedule` ingests each finished day either way."""
     seen = json.loads(context.cursor or "{}")
     fingerprints = _landing_fingerprints(lake.lake().root / "landing")
     for day in undrained_days(db.repo.engine):
