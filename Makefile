@@ -8,7 +8,7 @@ BILLING_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 DB_TESTS := tests/store tests/close tests/scenarios tests/assets tests/providers tests/deploy tests/api tests/usage/test_inbox.py tests/usage/test_usage_asset.py tests/cli/test_cli_quarantine.py tests/test_landing_sensor.py
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: install demo ui test test-sqlite test-postgres wasm wasm-check defs-check bench bench-wasm bench-close clean-demo
+.PHONY: install demo ui test test-sqlite test-postgres wasm wasm-check defs-check bench bench-wasm bench-ingest bench-close clean-demo
 
 install: $(VENV)/.installed
 
@@ -48,11 +48,16 @@ wasm:
 wasm-check:
 	bash wasm/check.sh
 
-## Benchmarks (not tests): the WASM sandbox, then the month close at 100 / 1,000 / 10,000 tenants.
-bench: bench-wasm bench-close
+## Benchmarks (not tests): the WASM sandbox, usage ingestion (landing path and HTTP API), then the month close
+## at 100 / 1,000 / 10,000 tenants.
+bench: bench-wasm bench-ingest bench-close
 
 bench-wasm: install
 	$(BIN)/python -m benchmarks.run
+
+bench-ingest: install
+	$(BIN)/python -m benchmarks.landing_path
+	BILLING_TEST_PG_URL=$(BILLING_TEST_PG_URL) $(BIN)/python -m benchmarks.api_ingest
 
 bench-close: install
 	BILLING_TEST_PG_URL=$(BILLING_TEST_PG_URL) $(BIN)/python -m benchmarks.dagster_floor
