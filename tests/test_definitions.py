@@ -1,4 +1,4 @@
-"""The composition root loads, and the asset graph is the one DESIGN §3 describes."""
+"""The composition root loads, and the asset graph is the one docs/architecture.md describes."""
 
 import dagster as dg
 from dagster._core.definitions.partitions.context import partition_loading_context

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from billing_dagster.domain.accounts import TenantAccount
 
-# Transformers run after every producer, in this fixed order (DESIGN §5).
+# Transformers run after every producer, in this fixed order (docs/modules.md).
 TRANSFORMER_ORDER = ("bundle-flat-rate", "first-n-free", "category-coupons", "cap-total", "manual-adjustments", "tax")
 
 
