@@ -30,8 +30,9 @@ if __package__ in (None, ""):  # `python benchmarks/api_ingest.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx  # noqa: E402
-from sqlalchemy import create_engine, delete, func, select, text  # noqa: E402
+from sqlalchemy import delete, func, select, text  # noqa: E402
 
+from benchmarks.pg import fresh_database  # noqa: E402
 from billing_dagster.api.body import parse_records  # noqa: E402
 from billing_dagster.api.ingestion import ingest  # noqa: E402
 from billing_dagster.api.records import check_record  # noqa: E402
@@ -85,17 +86,8 @@ def _database(kind: str):
         with tempfile.TemporaryDirectory(prefix="bench-api-") as folder:
             yield f"sqlite:///{folder}/billing.db"
         return
-    admin_url = os.environ["BILLING_TEST_PG_URL"].replace("postgresql://", "postgresql+psycopg2://", 1)
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"bench_api_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database(os.environ["BILLING_TEST_PG_URL"], "bench_api") as url:
+        yield url
 
 
 def _run_database(url: str, batches: list[bytes], args) -> dict:
@@ -241,7 +233,7 @@ def _wait_healthy(base: str, server) -> None:
             if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
-            pass
+            pass  # not listening yet: poll again until the deadline
         time.sleep(0.1)
     raise RuntimeError("the service did not become healthy")
 

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.dagster_floor import _create_pg_database, _drop_pg_database
+from benchmarks.pg import create_database, dagster_environment, drop_database
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "close_results.json"
@@ -76,8 +76,8 @@ def _run_child(storage: str, tenants: int, args) -> dict:
     env.pop("BILLING_DB_URL", None)
     databases = []
     if storage == "postgres":
-        databases = [_create_pg_database(args.postgres), _create_pg_database(args.postgres)]
-        env.update(_pg_environment(args.postgres, databases[0]))
+        databases = [create_database(args.postgres), create_database(args.postgres)]
+        env.update(dagster_environment(args.postgres, databases[0]))
         env["BILLING_DB_URL"] = args.postgres.rsplit("/", 1)[0] + f"/{databases[1]}"
     try:
         out = subprocess.run(
@@ -88,16 +88,9 @@ def _run_child(storage: str, tenants: int, args) -> dict:
         sys.stderr.write(error.stdout[-4000:] + error.stderr[-4000:] + f"\nkept for inspection: {folder}\n")
         raise
     for database in databases:
-        _drop_pg_database(args.postgres, database)
+        drop_database(args.postgres, database)
     shutil.rmtree(folder, ignore_errors=True)
     return {"storage": storage, **json.loads(out.stdout.strip().splitlines()[-1])}
-
-
-def _pg_environment(url: str, database: str) -> dict[str, str]:
-    from sqlalchemy.engine import make_url
-    parsed = make_url(url)
-    return {"DAGSTER_PG_USERNAME": parsed.username or "postgres", "DAGSTER_PG_PASSWORD": parsed.password or "",
-            "DAGSTER_PG_HOST": parsed.host or "127.0.0.1", "DAGSTER_PG_DB": database}
 
 
 if __name__ == "__main__":

@@ -23,8 +23,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
+
+from benchmarks.pg import create_database, dagster_environment, drop_database
+
+POSTGRES_YAML = Path(__file__).resolve().parents[1] / "deploy" / "dagster.postgres.yaml"
 
 VARIANTS = [
     # (name, shape, metadata, batch events, subset planned events)
@@ -69,8 +72,9 @@ def _run_variant(storage, pg_url, shape, metadata, batch, subset, tenants) -> fl
     with tempfile.TemporaryDirectory(prefix="bench-floor-") as home:
         database = None
         if storage == "postgres":
-            database = _create_pg_database(pg_url)
-            Path(home, "dagster.yaml").write_text(_pg_instance_yaml(pg_url, database))
+            database = create_database(pg_url)
+            Path(home, "dagster.yaml").write_text(POSTGRES_YAML.read_text())
+            env.update(dagster_environment(pg_url, database))
         env["DAGSTER_HOME"] = home
         try:
             out = subprocess.run([sys.executable, "-m", "benchmarks.dagster_floor_child", shape, metadata,
@@ -78,42 +82,5 @@ def _run_variant(storage, pg_url, shape, metadata, batch, subset, tenants) -> fl
                                  cwd=Path(__file__).resolve().parents[1])
         finally:
             if database:
-                _drop_pg_database(pg_url, database)
+                drop_database(pg_url, database)
     return float(out.stdout.strip().splitlines()[-1])
-
-
-def _create_pg_database(url: str) -> str:
-    import sqlalchemy as sa
-
-    from billing_dagster.store.database import make_engine
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    engine = make_engine(url)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as con:
-        con.execute(sa.text(f'CREATE DATABASE "{name}"'))  # identifiers cannot be bound parameters
-    engine.dispose()
-    return name
-
-
-def _drop_pg_database(url: str, name: str) -> None:
-    import sqlalchemy as sa
-
-    from billing_dagster.store.database import make_engine
-    engine = make_engine(url)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as con:
-        con.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
-
-
-def _pg_instance_yaml(url: str, database: str) -> str:
-    from sqlalchemy.engine import make_url
-    parsed = make_url(url)
-    return json.dumps({"telemetry": {"enabled": False}, "storage": {"postgres": {"postgres_db": {
-        "username": parsed.username or "postgres", "password": parsed.password or "",
-        "hostname": parsed.host or "127.0.0.1", "db_name": database, "port": parsed.port or 5432,
-        "scheme": "postgresql+psycopg2"}}}})
-
-
-if __name__ == "__main__":
-    started = time.time()
-    main()
-    print(f"done in {time.time() - started:.0f} s")

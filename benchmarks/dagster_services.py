@@ -91,7 +91,7 @@ class DagsterServices:
                     self.location = entries[0]["name"]
                     return
             except OSError:
-                pass
+                pass  # the webserver is not listening yet: poll again until the deadline
             time.sleep(0.5)
         raise TimeoutError("Dagster webserver did not load the workspace")
 

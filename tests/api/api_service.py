@@ -77,7 +77,7 @@ class Service:
                 if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
                     return True
             except httpx.TransportError:
-                pass
+                pass  # not listening yet: poll again until the deadline
             time.sleep(0.1)
         return False
 
