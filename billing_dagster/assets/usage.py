@@ -28,13 +28,13 @@ AGGREGATES_COVER_EVENTS = "aggregates_count_every_accepted_event"
 def usage_events(context: dg.AssetExecutionContext, db: BillingDatabase, lake: LakeResource,
                  duckdb: DuckDBResource) -> dg.MaterializeResult:
     repo, the_lake = db.repo, lake.lake()
-    tenants, metrics = repo.tenant_ids(), repo.metric_codes()
+    tenants, metrics, maxima = repo.tenant_ids(), repo.metric_codes(), repo.metric_maxima()
     unbalanced, rejected = [], {}
     with duckdb.get_connection() as con:
         for key in context.partition_keys:
             # Events the HTTP API acknowledged for the day become a landing file first (usage/inbox.py).
             drain_inbox_to_landing(repo.engine, the_lake.landing_dir, date.fromisoformat(key))
-            counts = ingest_day(con, the_lake, date.fromisoformat(key), tenants, metrics)
+            counts = ingest_day(con, the_lake, date.fromisoformat(key), tenants, metrics, maxima)
             # The database has no conflict column: there conflicts count as quarantined (they are in the
             # quarantine file), so its events_in = accepted + duplicate + quarantined still holds.
             repo.record_ingest_counts(date.fromisoformat(key), counts.events_in, counts.accepted,

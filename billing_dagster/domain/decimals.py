@@ -7,7 +7,9 @@ def decimal_text(value: Decimal | int) -> str:
     """'12345', '0.0005', '-2.5': the shortest exact text of a decimal, never in exponent form."""
     if isinstance(value, float):
         raise TypeError("float refused; money and quantities are exact decimals")
-    text = format(Decimal(value).normalize(), "f")
+    text = format(Decimal(value), "f")  # exact: normalize() would round to the context's 28 digits
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "0") else text
 
 

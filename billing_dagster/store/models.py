@@ -26,6 +26,8 @@ class Metric(Base):
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     unit: Mapped[str] = mapped_column(String(32))
+    # The largest quantity one event may carry; NULL: contracts_usage.DEFAULT_MAX_QUANTITY.
+    max_event_quantity: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
 
 
 class Tenant(Base):

@@ -3,6 +3,7 @@
 import json
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -37,6 +38,13 @@ class BillingRepository:
     def metric_codes(self) -> list[str]:
         with self.session() as s:
             return list(s.scalars(select(m.Metric.code).order_by(m.Metric.code)))
+
+    def metric_maxima(self) -> dict[str, Decimal]:
+        """The metrics whose events have a maximum quantity of their own (the others use the default)."""
+        with self.session() as s:
+            rows = s.execute(select(m.Metric.code, m.Metric.max_event_quantity)
+                             .where(m.Metric.max_event_quantity.is_not(None)))
+            return {code: maximum for code, maximum in rows}
 
     def accounts(self, tenant_ids: list[str], period: Period) -> dict[str, TenantAccount]:
         with self.session() as s:

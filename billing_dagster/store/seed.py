@@ -12,8 +12,9 @@ from billing_dagster.store import models as m
 def upsert_reference(session: Session, *, metrics: dict, tax_regions: dict, plans: dict[str, tuple[str, dict]],
                      tenants: list[dict]) -> None:
     """Replace the demo's reference data in one transaction; identical input leaves identical rows."""
-    for code, (name, unit) in metrics.items():
-        session.merge(m.Metric(code=code, name=name, unit=unit))
+    for code, (name, unit, *maximum) in metrics.items():  # (name, unit) or (name, unit, max_event_quantity)
+        session.merge(m.Metric(code=code, name=name, unit=unit,
+                               max_event_quantity=Decimal(maximum[0]) if maximum else None))
     for code, (name, rate) in tax_regions.items():
         session.merge(m.TaxRegion(code=code, name=name, rate=Decimal(rate)))
     session.flush()

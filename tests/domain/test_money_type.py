@@ -118,3 +118,11 @@ def test_multiply_is_exact(a, b):
 def test_money_allocate_keeps_currency_and_sum(minor, weights):
     parts = Money.of(minor, "KWD").allocate(weights)
     assert total(parts, "KWD") == Money.of(minor, "KWD")
+
+
+def test_decimal_text_keeps_every_digit_beyond_the_context_precision():
+    product = multiply(Decimal("999999999.999999"), Decimal("999999.99999999"))
+    assert decimal_text(product) == "999999999999989.00000000000001"
+    assert decimal_text(Decimal("1E+3")) == "1000"
+    assert decimal_text(Decimal("-0.000")) == "0"
+    assert decimal_text(Decimal("12.3400")) == "12.34"

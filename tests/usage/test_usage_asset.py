@@ -55,3 +55,26 @@ def test_a_day_read_in_full_passes_the_balance_check(tmp_path, db_url, engine):
     (folder / "a.jsonl").write_text(_line() + "\n")
     [check] = _materialize(db_url, tmp_path).get_asset_check_evaluations()
     assert check.passed
+
+
+def test_a_metric_maximum_set_in_the_billing_database_quarantines_larger_events(tmp_path, db_url, engine):
+    from sqlalchemy import update
+
+    from billing_dagster.store import models as m
+    seed_world(engine)
+    with engine.begin() as connection:
+        connection.execute(update(m.Metric).where(m.Metric.code == "api_calls").values(max_event_quantity="1000"))
+    folder = Lake(tmp_path).landing_dir(DAY)
+    folder.mkdir(parents=True)
+    (folder / "a.jsonl").write_text("\n".join([_line(event_id="ok", quantity="1000"),
+                                               _line(event_id="big", quantity="1000.5")]) + "\n")
+    result = _materialize(db_url, tmp_path)
+    [materialization] = result.asset_materializations_for_node("usage_events")
+    metadata = {key: value.value for key, value in materialization.metadata.items()}
+    assert (metadata["accepted"], metadata["quarantined"]) == (1, 1)
+    [reason] = metadata["quarantine_by_field"]
+    assert reason.startswith("quantity")
+    rows = Lake(tmp_path).quarantine_file(DAY)
+    import duckdb
+    [(text,)] = duckdb.sql(f"SELECT reason FROM read_parquet('{rows}')").fetchall()
+    assert text == 'quantity: 1000.5 is above the maximum 1000 of metric "api_calls"'
