@@ -26,7 +26,7 @@ from billing_dagster.settings import billing_db_url, billing_home
 from billing_dagster.store.close_store import CloseStore
 from billing_dagster.store.database import make_engine, migrate
 from billing_dagster.store.repository import BillingRepository
-from billing_dagster.usage.aggregate import monthly_usage
+from billing_dagster.usage.aggregate import period_usage
 
 MONTH = date(2026, 10, 1)
 
@@ -136,7 +136,7 @@ def _close_with_the_service_alone(repo: BillingRepository, batches: list[list[st
     lake, wasm = Lake(billing_home()), WasmResource()
     con = duckdb.connect()
     service = CloseService(CloseStore(repo), wasm.pricer,
-                           lambda tenants, period: monthly_usage(con, lake, days_of(period), tenants))
+                           lambda tenants, period: period_usage(con, lake, period, tenants))
     for batch in batches:
         closed = service.close(batch, MONTH)
         if closed.failures():

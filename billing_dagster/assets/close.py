@@ -1,5 +1,7 @@
 """Stages 2-4, the month close: fact packs, Charge IR and draft invoices per tenant and month.
 
+A tenant-month holds the tenant's billing periods that close in that month (one for a calendar-monthly tenant,
+4-5 for a weekly one, none for an annual tenant outside its anniversary month: docs/billing-periods.md).
 One multi-asset step runs the batch close service for the run's tenant-months, so a batch of tenants costs one
 step, one read of the batch and one write per stage. Each stage stays its own partitioned asset: a
 tenant-month is reported materialized only when that stage succeeded for it (see close_metadata.py for
@@ -16,13 +18,12 @@ from billing_dagster.assets.close_checks import CHECK_SPECS, check_results
 from billing_dagster.assets.close_metadata import CloseConfig, materializations
 from billing_dagster.assets.usage import usage_daily
 from billing_dagster.close import CloseService, Stage
-from billing_dagster.domain.periods import days_of
 from billing_dagster.partitions import keys_by_month, tenant_month_backfill_policy, tenant_month_partitions
 from billing_dagster.resources.db import BillingDatabase
 from billing_dagster.resources.lake import LakeResource
 from billing_dagster.resources.wasm import WasmResource
 from billing_dagster.store.close_store import CloseStore
-from billing_dagster.usage.aggregate import monthly_usage
+from billing_dagster.usage.aggregate import period_usage
 
 CLOSE_SPECS = [
     dg.AssetSpec("fact_packs", deps=[usage_daily], skippable=True, group_name="billing",
@@ -50,12 +51,15 @@ def month_close(context: dg.AssetExecutionContext, config: CloseConfig, db: Bill
     with duckdb.get_connection() as con:
         the_lake = lake.lake()
         service = CloseService(CloseStore(db.repo), wasm.pricer,
-                               lambda tenants, period: monthly_usage(con, the_lake, days_of(period), tenants))
+                               lambda tenants, period: period_usage(con, the_lake, period, tenants))
         for month, keyed in keys_by_month(context.partition_keys).items():
             batch = service.close([tenant for _, tenant in keyed], date.fromisoformat(month), stages, context.run_id)
             for tenant, failure in batch.failures().items():
                 context.log.error(f"{month}|{tenant}: {failure}")
             batches.append(batch)
             keys.update({(batch.month, tenant): key for key, tenant in keyed})
+            if batch.idle:
+                context.log.info(f"{month}: no billing period closes for {len(batch.idle)} tenant(s), e.g. "
+                                 f"{', '.join(batch.idle[:5])}")
     yield from materializations(batches, keys, config.per_tenant(len(context.partition_keys)))
     yield from check_results(context, batches)

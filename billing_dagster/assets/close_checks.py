@@ -42,7 +42,7 @@ def check_results(context: dg.AssetExecutionContext, batches: list[BatchClose]) 
         if name in selected:
             yield dg.AssetCheckResult(check_name=name, asset_key=_ASSET[name], passed=not failing,
                                       severity=severity, metadata={
-                                          "checked": sum(len(b.tenants) for b in batches),
+                                          "checked": sum(b.tenant_count() for b in batches),
                                           "failures": dg.MetadataValue.json(failing)})
 
 
@@ -51,7 +51,7 @@ def _evaluations(batches: list[BatchClose]):
         return {_key(b, t): str(f) for b in batches for t, f in b.failures(stage).items()}
 
     def listed(attribute: str) -> dict[str, str]:
-        return {_key(b, t): attribute for b in batches for t in getattr(b, attribute)}
+        return {_key(b, t): attribute for b in batches for t in dict.fromkeys(getattr(b, attribute))}
 
     error, warn = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
     yield EVERY_TENANT_HAS_FACTS, error, failed(Stage.FACTS)

@@ -43,16 +43,25 @@ def materializations(batches: list[BatchClose], keys: dict[tuple, str],
         if per_tenant or any(batch.failures(stage) for batch in batches):
             describe = _DESCRIBE[stage]
             for batch in batches:
+                by_tenant: dict[str, list[TenantClose]] = defaultdict(list)
                 for close in batch.produced(stage):
-                    yield dg.AssetMaterialization(asset_key=stage.value, partition=keys[batch.month, close.tenant],
-                                                  metadata=describe(close))
+                    by_tenant[close.tenant].append(close)
+                for tenant, closes in by_tenant.items():
+                    yield dg.AssetMaterialization(asset_key=stage.value, partition=keys[batch.month, tenant],
+                                                  metadata=_per_tenant(describe, closes))
+                for tenant in batch.idle:
+                    yield dg.AssetMaterialization(asset_key=stage.value, partition=keys[batch.month, tenant],
+                                                  metadata={"periods": 0, "note": "no billing period of this "
+                                                            "tenant closes in this month"})
         else:
             yield dg.MaterializeResult(asset_key=stage.value, metadata=_batch_metadata(stage, batches))
 
 
 def _batch_metadata(stage: Stage, batches: list[BatchClose]) -> dict:
     closes = [close for batch in batches for close in batch.produced(stage)]
-    metadata = {"batch_tenant_months": len(closes), "reported": "per batch: these figures cover the whole run"}
+    metadata = {"batch_tenant_months": len({(batch.month, c.tenant) for batch in batches for c in batch.produced(stage)}
+                                           | {(batch.month, t) for batch in batches for t in batch.idle}),
+                "batch_periods": len(closes), "reported": "per batch: these figures cover the whole run"}
     if stage == Stage.CHARGES:
         metadata["batch_fuel"] = sum(close.fuel for close in closes)
     if stage == Stage.INVOICES:
@@ -62,6 +71,23 @@ def _batch_metadata(stage: Stage, batches: list[BatchClose]) -> dict:
         metadata["batch_totals"] = dg.MetadataValue.json(
             {code: str(Money.of(amount, code)) for code, amount in sorted(totals.items())})
     return metadata
+
+
+def _per_tenant(describe, closes: list[TenantClose]) -> dict:
+    """One period: its figures; several (a weekly tenant): their count and each period's figures."""
+    if len(closes) == 1:
+        return {**describe(closes[0]), "period": _period_text(closes[0])}
+    return {"periods": len(closes), "by_period": dg.MetadataValue.json(
+        {_period_text(close): _plain(describe(close)) for close in closes})}
+
+
+def _period_text(close: TenantClose) -> str:
+    return f"{close.period_key.isoformat()} to {close.period_end.isoformat()}"
+
+
+def _plain(metadata: dict) -> dict:
+    return {key: value.value if isinstance(value, dg.MetadataValue) else value for key, value in metadata.items()
+            if key != "preview"}
 
 
 def _facts(close: TenantClose) -> dict:

@@ -40,9 +40,12 @@ class InvoiceSummary:
 
 @dataclass(slots=True)
 class TenantClose:
-    """One tenant-month. Fields of a stage are set once that stage succeeded for the tenant."""
+    """One billing period of a tenant that closes in the batch's month (most tenants have exactly one). Fields
+    of a stage are set once that stage succeeded for it."""
 
     tenant: str
+    period_key: date | None = None  # the period's local start date; None for a tenant that could not be read
+    period_end: date | None = None  # its last local day
     plan: str | None = None
     currency: str | None = None
     facts_sha256: str | None = None
@@ -62,17 +65,39 @@ class TenantClose:
 
 @dataclass(slots=True)
 class BatchClose:
+    """The tenant-months of one month: each tenant's periods closing in it, and the tenants with none (an
+    annual tenant outside its anniversary month), which have nothing to bill."""
+
     month: date
     stages: tuple[Stage, ...]
-    tenants: dict[str, TenantClose]
+    closes: list[TenantClose] = field(default_factory=list)
+    idle: list[str] = field(default_factory=list)
     unsubscribed: list[str] = field(default_factory=list)
     mismatched_totals: list[str] = field(default_factory=list)
     untraced_lines: list[str] = field(default_factory=list)
 
+    @property
+    def tenants(self) -> dict[str, TenantClose]:
+        """Each tenant's last period close (its only one, unless its periods are shorter than a month)."""
+        return {close.tenant: close for close in self.closes}
+
+    def periods_of(self, tenant: str) -> list[TenantClose]:
+        return [close for close in self.closes if close.tenant == tenant]
+
     def failures(self, stage: Stage | None = None) -> dict[str, Failure]:
-        return {tenant: close.failure for tenant, close in self.tenants.items()
-                if close.failure is not None and (stage is None or close.failure.stage == stage)}
+        """The first failure of each failed tenant-month (any of its periods), optionally of one stage."""
+        failures: dict[str, Failure] = {}
+        for close in self.closes:
+            if close.failure is not None and (stage is None or close.failure.stage == stage):
+                failures.setdefault(close.tenant, close.failure)
+        return failures
 
     def produced(self, stage: Stage) -> list[TenantClose]:
-        """Tenants whose `stage` this batch wrote."""
-        return [close for close in self.tenants.values() if stage in self.stages and close.reached(stage)]
+        """Period closes whose `stage` this batch wrote, for tenants all of whose periods reached it."""
+        if stage not in self.stages:
+            return []
+        short = {close.tenant for close in self.closes if not close.reached(stage)}
+        return [close for close in self.closes if close.tenant not in short]
+
+    def tenant_count(self) -> int:
+        return len({close.tenant for close in self.closes} | set(self.idle))

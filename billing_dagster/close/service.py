@@ -14,13 +14,14 @@ from billing_dagster.domain.accounts import TenantAccount
 from billing_dagster.domain.canonical import canonical_json, sha256_hex
 from billing_dagster.domain.context import module_context
 from billing_dagster.domain.invoicing import InvoiceDraft, InvoiceError, build_invoice
-from billing_dagster.domain.periods import Period, month_period
+from billing_dagster.domain.periods import Period
 from billing_dagster.domain.programs import ProgramStep, program_for
 from billing_dagster.domain.rounding import RoundingPolicy
 from billing_dagster.runtime.planner import build_planned_fact_pack
 from billing_dagster.runtime.pricer import Pricer
 from billing_dagster.runtime.program import ProgramRun
 from billing_dagster.store.close_store import CloseStore, DraftRow, RatedDocument, StoredDocument
+from billing_dagster.usage.aggregate import MissingUsage
 
 # (tenant ids, period) -> {tenant: {metric: {count, sum, min, max}}}
 UsageReader = Callable[[list[str], Period], dict[str, dict]]
@@ -53,37 +54,66 @@ class CloseService:
 
     def close(self, tenants: Sequence[str], month: date, stages: Sequence[Stage] = STAGES,
               run_id: str = "") -> BatchClose:
-        """Run `stages` (in order) for the tenants of `month`; a stage not run reads its output from the DB."""
+        """Run `stages` (in order) for every billing period of the tenants that closes in `month` (see
+        domain/billing_cycle.py); a stage not run reads its output from the DB. Tenants sharing a period are
+        closed together, set-based."""
         stages = tuple(stage for stage in STAGES if stage in stages)
-        period = month_period(month)
-        batch = BatchClose(month, stages, {tenant: TenantClose(tenant) for tenant in dict.fromkeys(tenants)})
-        accounts = self.store.known_accounts(list(batch.tenants), period)
-        for tenant, close in batch.tenants.items():
+        batch = BatchClose(month, stages)
+        tenants = list(dict.fromkeys(tenants))
+        cycles = self.store.billing_cycles(tenants)
+        groups: dict[_PeriodGroup, list[str]] = {}
+        for tenant in tenants:
+            cycle = cycles.get(tenant)
+            if cycle is None:
+                batch.closes.append(TenantClose(tenant, failure=Failure(
+                    stages[0], "unknown_tenant", f"tenant {tenant!r} is not in the billing database")))
+                continue
+            periods = cycle.closing_in(month)
+            if not periods:
+                batch.idle.append(tenant)
+            for period in periods:
+                group = _PeriodGroup(period, cycle.key(period), cycle.key(cycle.previous(period)),
+                                     cycle.last_day(period))
+                groups.setdefault(group, []).append(tenant)
+        for group, members in sorted(groups.items(), key=lambda item: (item[0].period.start, item[0].key)):
+            self._close_period(batch, group, members, run_id)
+        return batch
+
+    def _close_period(self, batch: BatchClose, group: "_PeriodGroup", tenants: list[str], run_id: str) -> None:
+        stages, period = batch.stages, group.period
+        closes = {tenant: TenantClose(tenant, group.key, group.last_day) for tenant in tenants}
+        batch.closes.extend(closes.values())
+        accounts = self.store.known_accounts(tenants, period)
+        for tenant, close in closes.items():
             account = accounts.get(tenant)
             if account is None:
-                close.failure = Failure(stages[0], "unknown_tenant",
-                                        f"tenant {tenant!r} is not in the billing database")
+                close.failure = Failure(stages[0], "unknown_tenant", f"tenant {tenant!r} is not in the billing database")
             else:
                 close.currency = account.currency
                 close.plan = account.subscription.plan_id if account.subscription else None
-        live = [tenant for tenant in batch.tenants if tenant in accounts]
-        packs = self._facts(batch, accounts, live, period) if Stage.FACTS in stages else self._stored_packs(
-            batch, live, month)
-        charges = self._charges(batch, accounts, packs, period, run_id) if Stage.CHARGES in stages else \
-            self._stored_charges(batch, [t for t in live if t in packs], month)
+        live = [tenant for tenant in tenants if tenant in accounts]
+        packs = self._facts(batch, closes, accounts, live, group) if Stage.FACTS in stages else \
+            self._stored_packs(closes, stages, live, group.key)
+        charges = self._charges(closes, accounts, packs, group, run_id) if Stage.CHARGES in stages else \
+            self._stored_charges(closes, [t for t in live if t in packs], group.key)
         if Stage.INVOICES in stages:
-            self._invoices(batch, accounts, charges, period)
-        return batch
+            self._invoices(batch, closes, accounts, charges, group)
 
     # fact packs ------------------------------------------------------------------------------------
-    def _facts(self, batch: BatchClose, accounts: dict[str, TenantAccount], tenants: list[str],
-               period: Period) -> dict[str, StoredDocument]:
-        usage = self.usage(tenants, period) if tenants else {}
-        carried = self.store.carried_into(tenants, period.start.date())
+    def _facts(self, batch: BatchClose, closes: dict[str, TenantClose], accounts: dict[str, TenantAccount],
+               tenants: list[str], group: "_PeriodGroup") -> dict[str, StoredDocument]:
+        period = group.period
+        try:
+            usage = self.usage(tenants, period) if tenants else {}
+        except MissingUsage as error:
+            for tenant in tenants:
+                closes[tenant].failure = Failure(Stage.FACTS, "missing_input", str(error))
+            return {}
+        carried = self.store.carried_into(tenants, group.previous_key)
         packs: dict[str, StoredDocument] = {}
         texts: dict[str, StoredDocument] = {}
         for tenant in tenants:
-            account, close = accounts[tenant], batch.tenants[tenant]
+            account, close = accounts[tenant], closes[tenant]
             plan = self.pricer.plan(program_for(account))
             if plan.problems:
                 close.failure = Failure(Stage.FACTS, "program", "the pricing program declares facts that cannot be "
@@ -95,28 +125,29 @@ class CloseService:
             packs[tenant] = StoredDocument(pack, texts[tenant].sha256)
             close.facts_sha256, close.packs = packs[tenant].sha256, tuple(sorted(pack))
             close.usage = {metric: values.get("sum") for metric, values in pack.get("usage", {}).items()}
-            if account.subscription is None:
+            if account.subscription is None and tenant not in batch.unsubscribed:
                 batch.unsubscribed.append(tenant)
-        self.store.save_fact_packs(period.start.date(), texts)
+        self.store.save_fact_packs(group.key, texts)
         return packs
 
-    def _stored_packs(self, batch: BatchClose, tenants: list[str], month: date) -> dict[str, StoredDocument]:
-        packs = self.store.fact_packs(tenants, month)
-        self._fail_missing(batch, tenants, packs, Stage.CHARGES if Stage.CHARGES in batch.stages else
-                           Stage.INVOICES, "no fact pack; materialize fact_packs first")
+    def _stored_packs(self, closes: dict[str, TenantClose], stages: tuple[Stage, ...], tenants: list[str],
+                      key: date) -> dict[str, StoredDocument]:
+        packs = self.store.fact_packs(tenants, key)
+        _fail_missing(closes, tenants, packs, Stage.CHARGES if Stage.CHARGES in stages else Stage.INVOICES,
+                      "no fact pack; materialize fact_packs first")
         for tenant, pack in packs.items():
-            batch.tenants[tenant].facts_sha256 = pack.sha256
+            closes[tenant].facts_sha256 = pack.sha256
         return packs
 
     # Charge IR -------------------------------------------------------------------------------------
-    def _charges(self, batch: BatchClose, accounts: dict[str, TenantAccount], packs: dict[str, StoredDocument],
-                 period: Period, run_id: str) -> dict[str, StoredDocument]:
+    def _charges(self, closes: dict[str, TenantClose], accounts: dict[str, TenantAccount],
+                 packs: dict[str, StoredDocument], group: "_PeriodGroup", run_id: str) -> dict[str, StoredDocument]:
         rated: list[RatedDocument] = []
         failed: dict[str, list] = {}
         for tenant, pack in packs.items():
-            account, close = accounts[tenant], batch.tenants[tenant]
+            account, close = accounts[tenant], closes[tenant]
             policy = RoundingPolicy.from_dict(account.rounding_policy or {})
-            context = module_context(tenant, account.currency, period, policy)
+            context = module_context(tenant, account.currency, group.period, policy)
             run = self.pricer.rate(program_for(account), context, pack.document)
             close.fuel = sum(e.fuel for e in run.executions)
             close.modules = {e.module_id: e.module_sha256[:12] for e in run.executions}
@@ -127,36 +158,35 @@ class CloseService:
             digest = sha256_hex(canonical_json(run.charges))
             close.charges, close.charges_sha256 = run.charges, digest
             rated.append(RatedDocument(tenant, run.charges, digest, pack.sha256, run.carry, run.executions))
-        self.store.save_ratings(period.start.date(), run_id, rated, failed)
+        self.store.save_ratings(group.key, run_id, rated, failed)
         return {r.tenant_id: StoredDocument(r.charges, r.sha256) for r in rated}
 
-    def _stored_charges(self, batch: BatchClose, tenants: list[str], month: date) -> dict[str, StoredDocument]:
-        charges = self.store.charge_documents(tenants, month)
-        self._fail_missing(batch, tenants, charges, Stage.INVOICES, "no Charge IR (never rated, or rating failed)")
+    def _stored_charges(self, closes: dict[str, TenantClose], tenants: list[str],
+                        key: date) -> dict[str, StoredDocument]:
+        charges = self.store.charge_documents(tenants, key)
+        _fail_missing(closes, tenants, charges, Stage.INVOICES, "no Charge IR (never rated, or rating failed)")
         for tenant, document in charges.items():
-            batch.tenants[tenant].charges, batch.tenants[tenant].charges_sha256 = document.document, document.sha256
+            closes[tenant].charges, closes[tenant].charges_sha256 = document.document, document.sha256
         return charges
 
     # invoices --------------------------------------------------------------------------------------
-    def _invoices(self, batch: BatchClose, accounts: dict[str, TenantAccount], charges: dict[str, StoredDocument],
-                  period: Period) -> None:
+    def _invoices(self, batch: BatchClose, closes: dict[str, TenantClose], accounts: dict[str, TenantAccount],
+                  charges: dict[str, StoredDocument], group: "_PeriodGroup") -> None:
         drafts: list[DraftRow] = []
         for tenant, document in charges.items():
-            account, close = accounts[tenant], batch.tenants[tenant]
+            account, close = accounts[tenant], closes[tenant]
             try:
-                draft = build_invoice(document.document, account.currency, period, account.net_terms_days)
+                draft = build_invoice(document.document, account.currency, group.period, account.net_terms_days)
             except InvoiceError as error:
                 close.failure = Failure(Stage.INVOICES, "invoice", str(error))
                 continue
             drafts.append(DraftRow(tenant, close.plan, draft, document.sha256))
-        known = [tenant for tenant in batch.tenants if tenant in accounts]
-        unrated = [tenant for tenant in known if tenant not in charges]
-        month = period.start.date()
-        refused = self.store.save_draft_invoices(month, drafts, discard=unrated)
+        unrated = [tenant for tenant in closes if tenant in accounts and tenant not in charges]
+        refused = self.store.save_draft_invoices(group.key, drafts, discard=unrated)
         for tenant in refused:
-            batch.tenants[tenant].failure = Failure(Stage.INVOICES, "finalized", "the invoice is finalized; "
-                                                    "corrections go through credit notes, never edits")
-        stored = self.store.invoice_checks([d.tenant_id for d in drafts], month)
+            closes[tenant].failure = Failure(Stage.INVOICES, "finalized", "the invoice is finalized; "
+                                             "corrections go through credit notes, never edits")
+        stored = self.store.invoice_checks([d.tenant_id for d in drafts], group.key)
         for row in drafts:
             check = stored.get(row.tenant_id)
             if row.tenant_id in refused or check is None:
@@ -166,12 +196,22 @@ class CloseService:
             if check.untraced_lines:
                 batch.untraced_lines.append(row.tenant_id)
             draft = row.draft
-            batch.tenants[row.tenant_id].invoice = InvoiceSummary(
+            closes[row.tenant_id].invoice = InvoiceSummary(
                 draft.currency, draft.subtotal, draft.discount, draft.tax, draft.total, draft.due_date, draft.lines,
                 row.charges_sha256)
 
-    @staticmethod
-    def _fail_missing(batch: BatchClose, tenants: list[str], found: dict, stage: Stage, detail: str) -> None:
-        for tenant in tenants:
-            if tenant not in found and batch.tenants[tenant].failure is None:
-                batch.tenants[tenant].failure = Failure(stage, "missing_input", detail)
+
+@dataclass(frozen=True, slots=True)
+class _PeriodGroup:
+    """Tenants closed together: the same period, keyed alike, carrying from the same previous period."""
+
+    period: Period
+    key: date
+    previous_key: date
+    last_day: date
+
+
+def _fail_missing(closes: dict[str, TenantClose], tenants: list[str], found: dict, stage: Stage, detail: str) -> None:
+    for tenant in tenants:
+        if tenant not in found and closes[tenant].failure is None:
+            closes[tenant].failure = Failure(stage, "missing_input", detail)

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from billing_dagster.domain.billing_cycle import BillingCycle
+
 
 @dataclass(frozen=True, slots=True)
 class PriceSpec:
@@ -28,6 +30,19 @@ class SubscriptionSpec:
     plan_id: str
     starts_at: datetime
     ends_at: datetime | None
+    quantity: int = 1  # seats: the fixed fee is charged per seat
+    trial_ends_at: datetime | None = None  # no fixed fee before this instant
+    subscription_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanTerms:
+    """What a plan charges in the tenant's currency: its prices, or its explicit program, and its buckets."""
+
+    plan_id: str
+    prices: tuple[PriceSpec, ...]
+    program: tuple[dict, ...] | None = None
+    buckets: tuple[BucketSpec, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +64,12 @@ class TenantAccount:
     program: tuple[dict, ...] | None = None  # the plan's explicit program steps, if it has one
     rounding_policy: dict | None = None  # the tenant's RoundingPolicy fields; None means the default
     buckets: tuple[BucketSpec, ...] = ()
+    cycle: BillingCycle = BillingCycle()
+    # Every subscription overlapping the period, in start order (the last is `subscription`), and the terms of
+    # each plan among them: a mid-period plan change charges each plan's fixed fees for its own part.
+    subscriptions: tuple[SubscriptionSpec, ...] = ()
+    plans: tuple[PlanTerms, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.subscriptions and self.subscription is not None:
+            object.__setattr__(self, "subscriptions", (self.subscription,))

@@ -32,10 +32,15 @@ class SubscriptionFacts(BaseModel):
     plan: Key
     start: Instant
     end: Instant | None = Field(description="null while the subscription runs on.")
-    active_days: Count
-    period_days: Count
+    active_days: Count = Field(description="Paid local days of the period: the overlap less any trial, each "
+                                           "instant counted from the start of its local day.")
+    period_days: Count = Field(description="Local days of the period in the tenant's time zone.")
     active_seconds: Count
     period_seconds: Count
+    quantity: Annotated[StrictInt, Field(ge=2, le=1_000_000)] = Field(
+        default=None, description="Seats: the fixed fee is charged this many times. Absent: 1.")
+    trial_end: Instant = Field(default=None, description="End of a free trial: no fixed fee before it (already "
+                                                         "left out of active_days and active_seconds).")
 
     @field_validator("end")
     @classmethod

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from billing_dagster.domain.accounts import TenantAccount
+from billing_dagster.domain.accounts import SubscriptionSpec, TenantAccount
 from billing_dagster.domain.decimals import decimal_text
 from billing_dagster.domain.periods import Period, isoformat_utc
 
@@ -21,9 +21,11 @@ def build_fact_pack(account: TenantAccount, period: Period, usage: dict[str, dic
     }
     if account.buckets:
         pack["buckets"] = _buckets(account, (carried or {}).get("buckets", {}))
-    subscription = _subscription_facts(account, period)
-    if subscription is not None:
-        pack["subscription"] = subscription
+    subscriptions = [_subscription_facts(account, period, sub) for sub in account.subscriptions]
+    if subscriptions:
+        pack["subscription"] = subscriptions[-1]
+    if len(subscriptions) > 1:  # a plan change or an added subscription: fixed fees fan out over the list
+        pack["subscriptions"] = subscriptions
     return pack
 
 
@@ -38,20 +40,29 @@ def _usage_entry(values: dict) -> dict:
             "min": decimal_text(Decimal(values["min"])), "max": decimal_text(Decimal(values["max"]))}
 
 
-def _subscription_facts(account: TenantAccount, period: Period) -> dict | None:
-    sub = account.subscription
-    if sub is None:
-        return None
-    active = period.overlap(sub.starts_at, sub.ends_at)
-    return {
+def _subscription_facts(account: TenantAccount, period: Period, sub: SubscriptionSpec) -> dict:
+    """How much of the period the subscription is paid for: its overlap, less any trial. Days are the tenant's
+    local days, an instant counting from the start of its local day, so two subscriptions that hand over
+    mid-day add up to the period's days (20 + 11 of 31), never one more."""
+    paid_from = sub.starts_at if sub.trial_ends_at is None else max(sub.starts_at, sub.trial_ends_at)
+    active = period.overlap(paid_from, sub.ends_at) if sub.ends_at is None or sub.ends_at > paid_from else None
+    cycle = account.cycle
+    facts = {
         "plan": sub.plan_id,
         "start": isoformat_utc(sub.starts_at),
         "end": None if sub.ends_at is None else isoformat_utc(sub.ends_at),
-        "active_days": 0 if active is None else active.days,
-        "period_days": period.days,
+        "active_days": 0 if active is None else cycle.local_days(period, active.start, active.end),
+        "period_days": cycle.local_days(period, period.start, period.end),
         "active_seconds": 0 if active is None else active.seconds,
         "period_seconds": period.seconds,
     }
+    if len(account.subscriptions) > 1 and sub.subscription_id is not None:
+        facts["id"] = sub.subscription_id
+    if sub.quantity != 1:
+        facts["quantity"] = sub.quantity
+    if sub.trial_ends_at is not None:
+        facts["trial_end"] = isoformat_utc(sub.trial_ends_at)
+    return facts
 
 
 def visible_facts(pack: dict, reads: dict[str, list[str]]) -> dict:

@@ -17,11 +17,37 @@ class ProgramStep:
 
 def program_for(account: TenantAccount) -> list[ProgramStep]:
     """The plan's explicit program if it has one, else the program its prices imply: a fixed fee, one tiered
-    usage charge per metric, then tax."""
-    if account.program is not None:
-        return [ProgramStep(step["module"], step["kind"], dict(step.get("config", {}))) for step in account.program]
-    producers = [_producer_for(price) for price in account.prices]
+    usage charge per metric, then tax.
+
+    After a mid-period plan change (several plans among the period's subscriptions) the latest plan's program
+    runs with its fixed fees limited to its own subscriptions, and every earlier plan adds its fixed-fee steps
+    limited to its subscriptions: each plan charges its fee for its own part of the period, while usage is
+    priced by the plan in force at the period's end (docs/billing-periods.md)."""
+    steps = _plan_steps(account.program, account.prices)
+    if len(account.plans) < 2:
+        return steps
+    latest = account.subscription.plan_id
+    earlier = [step for terms in account.plans if terms.plan_id != latest
+               for step in _plan_steps(terms.program, terms.prices) if step.module == FIXED_FEE
+               for step in [_for_plan(step, terms.plan_id)]]
+    limited = [_for_plan(step, latest) if step.module == FIXED_FEE else step for step in steps]
+    producers = [step for step in limited if step.kind == "producer"]
+    return producers + earlier + [step for step in limited if step.kind != "producer"]
+
+
+FIXED_FEE = "fixed-fee"
+
+
+def _plan_steps(program: tuple[dict, ...] | None, prices) -> list[ProgramStep]:
+    if program is not None:
+        return [ProgramStep(step["module"], step["kind"], dict(step.get("config", {}))) for step in program]
+    producers = [_producer_for(price) for price in prices]
     return producers + [ProgramStep("tax", "transformer", {"rule_id": "sales_tax"})]
+
+
+def _for_plan(step: ProgramStep, plan_id: str) -> ProgramStep:
+    """The fixed-fee step charging only subscriptions on `plan_id` (a step naming its plan keeps it)."""
+    return step if "plan" in step.config else ProgramStep(step.module, step.kind, {**step.config, "plan": plan_id})
 
 
 def _producer_for(price) -> ProgramStep:

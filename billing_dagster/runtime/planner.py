@@ -22,8 +22,8 @@ class PackKind:
 # What the fact-pack builder (domain/facts.build_fact_pack) can supply. A module may declare only these.
 PACK_KINDS = {
     "customer": PackKind(("currency", "tenant"), "billing DB: tenants"),
-    "subscription": PackKind(("active_days", "active_seconds", "end", "period_days", "period_seconds", "plan",
-                              "start"), "billing DB: subscriptions"),
+    "subscription": PackKind(("active_days", "active_seconds", "end", "id", "period_days", "period_seconds", "plan",
+                              "quantity", "start", "trial_end"), "billing DB: subscriptions"),
     "tax": PackKind(("components", "exempt", "exempt_categories", "name", "rate", "region"),
                     "billing DB: tax_regions, tenants"),
     "usage": PackKind(("count", "max", "min", "sum"), "lake: usage_daily", per_day=True),

@@ -13,6 +13,7 @@ from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from billing_dagster.domain.accounts import TenantAccount
+from billing_dagster.domain.billing_cycle import BillingCycle
 from billing_dagster.domain.canonical import canonical_json
 from billing_dagster.domain.invoicing import InvoiceDraft
 from billing_dagster.domain.periods import Period
@@ -81,9 +82,11 @@ class CloseStore:
             known = set(s.scalars(select(m.Tenant.id).where(m.Tenant.id.in_(list(tenant_ids)))))
         return self.repo.accounts([t for t in tenant_ids if t in known], period) if known else {}
 
-    def carried_into(self, tenant_ids: Sequence[str], period: date) -> dict[str, dict]:
-        """What each tenant's previous-period program carried forward into `period`."""
-        previous = (period - timedelta(days=1)).replace(day=1)
+    def billing_cycles(self, tenant_ids: Sequence[str]) -> dict[str, BillingCycle]:
+        return self.repo.billing_cycles(list(tenant_ids))
+
+    def carried_into(self, tenant_ids: Sequence[str], previous: date) -> dict[str, dict]:
+        """What each tenant's program carried forward from the period keyed `previous`."""
         with self.session() as s:
             rows = s.execute(select(m.ChargeDocument.tenant_id, m.ChargeDocument.carry).where(
                 m.ChargeDocument.tenant_id.in_(list(tenant_ids)), m.ChargeDocument.period == previous))

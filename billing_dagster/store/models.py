@@ -40,6 +40,11 @@ class Tenant(Base):
     net_terms_days: Mapped[int] = mapped_column(Integer, default=30)
     rounding_policy: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # RoundingPolicy.to_dict()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The billing cycle (domain/billing_cycle.py): periods run between local midnights of `timezone`.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    billing_interval: Mapped[str] = mapped_column(String(8), default="month", server_default="month")
+    billing_anchor_day: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    billing_anchor_month: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Plan(Base):
@@ -87,6 +92,8 @@ class Subscription(Base):
     plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    quantity: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # seats
+    trial_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # no fixed fee before
 
 
 class UsageIngestCount(Base):

@@ -8,7 +8,9 @@ from decimal import Decimal
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from billing_dagster.domain.accounts import BucketSpec, PriceSpec, SubscriptionSpec, TaxSpec, TenantAccount
+from billing_dagster.domain.accounts import (BucketSpec, PlanTerms, PriceSpec, SubscriptionSpec, TaxSpec,
+                                             TenantAccount)
+from billing_dagster.domain.billing_cycle import BillingCycle
 from billing_dagster.domain.canonical import canonical_json, sha256_hex
 from billing_dagster.domain.invoicing import InvoiceDraft
 from billing_dagster.domain.periods import Period
@@ -63,15 +65,24 @@ class BillingRepository:
                     for tid in tenant_ids}
 
     @staticmethod
-    def _subscriptions(s: Session, tenant_ids: list[str], period: Period) -> dict[str, m.Subscription]:
+    def _subscriptions(s: Session, tenant_ids: list[str], period: Period) -> dict[str, list[m.Subscription]]:
+        """Every subscription of each tenant that overlaps the period, in start order."""
         rows = s.scalars(select(m.Subscription).where(
             m.Subscription.tenant_id.in_(tenant_ids), m.Subscription.starts_at < period.end,
             (m.Subscription.ends_at.is_(None)) | (m.Subscription.ends_at > period.start),
         ).order_by(m.Subscription.starts_at, m.Subscription.id))
-        latest: dict[str, m.Subscription] = {}
+        overlapping: dict[str, list[m.Subscription]] = {}
         for row in rows:
-            latest[row.tenant_id] = row
-        return latest
+            overlapping.setdefault(row.tenant_id, []).append(row)
+        return overlapping
+
+    def billing_cycles(self, tenant_ids: list[str]) -> dict[str, BillingCycle]:
+        """The billing cycle of each tenant the database knows (the others are absent)."""
+        with self.session() as s:
+            rows = s.execute(select(m.Tenant.id, m.Tenant.timezone, m.Tenant.billing_interval,
+                                    m.Tenant.billing_anchor_day, m.Tenant.billing_anchor_month)
+                             .where(m.Tenant.id.in_(tenant_ids)))
+            return {tenant: _cycle(tenant, *settings) for tenant, *settings in rows}
 
     # usage ----------------------------------------------------------------------------------------
     def record_ingest_counts(self, day: date, events_in: int, accepted: int, duplicate: int,
@@ -181,19 +192,32 @@ class BillingRepository:
                             .where(m.Invoice.period == period))
 
 
-def _account(tenant: m.Tenant, region: m.TaxRegion, sub: m.Subscription | None, plans: dict,
+def _account(tenant: m.Tenant, region: m.TaxRegion, subs: list[m.Subscription] | None, plans: dict,
              buckets: dict[str, list]) -> TenantAccount:
-    prices: tuple[PriceSpec, ...] = ()
-    subscription, program = None, None
-    if sub is not None:
-        subscription = SubscriptionSpec(sub.plan_id, sub.starts_at, sub.ends_at)
-        plan = plans[sub.plan_id]
-        prices = tuple(_price(p) for p in plan.prices if p.currency == tenant.currency)
-        program = None if plan.program is None else tuple(plan.program)
+    subscriptions = tuple(SubscriptionSpec(sub.plan_id, sub.starts_at, sub.ends_at, sub.quantity, sub.trial_ends_at,
+                                           f"sub_{sub.id}") for sub in subs or ())
+    terms = tuple(_plan_terms(plans[plan_id], tenant.currency, buckets)
+                  for plan_id in dict.fromkeys(sub.plan_id for sub in subscriptions))
+    latest = next((t for t in terms if t.plan_id == subscriptions[-1].plan_id), None) if subscriptions else None
     tax = TaxSpec(region.code, region.name, region.rate, tenant.tax_exempt)
-    plan_buckets = tuple(buckets.get(sub.plan_id, ())) if sub is not None else ()
-    return TenantAccount(tenant.id, tenant.currency, tenant.net_terms_days, tax, subscription, prices,
-                         program, tenant.rounding_policy, plan_buckets)
+    cycle = _cycle(tenant.id, tenant.timezone, tenant.billing_interval, tenant.billing_anchor_day,
+                   tenant.billing_anchor_month)
+    return TenantAccount(tenant.id, tenant.currency, tenant.net_terms_days, tax,
+                         subscriptions[-1] if subscriptions else None, latest.prices if latest else (),
+                         latest.program if latest else None, tenant.rounding_policy,
+                         latest.buckets if latest else (), cycle, subscriptions, terms)
+
+
+def _plan_terms(plan: m.Plan, currency: str, buckets: dict[str, list]) -> PlanTerms:
+    return PlanTerms(plan.id, tuple(_price(p) for p in plan.prices if p.currency == currency),
+                     None if plan.program is None else tuple(plan.program), tuple(buckets.get(plan.id, ())))
+
+
+def _cycle(tenant_id: str, timezone_name: str, interval: str, anchor_day: int, anchor_month: int) -> BillingCycle:
+    try:
+        return BillingCycle(timezone_name, interval, anchor_day, anchor_month)
+    except ValueError as error:
+        raise ValueError(f"tenant {tenant_id!r}: billing cycle: {error}") from None
 
 
 def _price(p: m.Price) -> PriceSpec:

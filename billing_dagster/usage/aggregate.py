@@ -1,9 +1,10 @@
 """DuckDB aggregation over the lake: daily aggregates, and monthly usage for a batch of tenants."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 
 import duckdb
 
+from billing_dagster.domain.periods import Period
 from billing_dagster.usage.lake import Lake, write_parquet
 from billing_dagster.usage.queries import sql
 
@@ -40,3 +41,36 @@ def monthly_usage(con: duckdb.DuckDBPyConnection, lake: Lake, days: list[date],
     for tenant, metric, count, total, low, high in rows:
         usage[tenant][metric] = {"count": count, "sum": total, "min": low, "max": high}
     return usage
+
+
+def period_usage(con: duckdb.DuckDBPyConnection, lake: Lake, period: Period,
+                 tenants: list[str]) -> dict[str, dict[str, dict]]:
+    """{tenant: {metric: {count, sum, min, max}}} over [period.start, period.end), exactly: the UTC days the
+    period covers whole from their daily aggregates, a day it covers in part from that day's events."""
+    whole, partial = _covered_days(period)
+    usage = monthly_usage(con, lake, whole, tenants) if whole else {tenant: {} for tenant in tenants}
+    if not partial:
+        return usage
+    paths = [lake.events_file(day) for day in partial]
+    missing = [day.isoformat() for day, path in zip(partial, paths) if not path.is_file()]
+    if missing:
+        raise MissingUsage(f"usage_events is not materialized for {len(missing)} day(s): {', '.join(missing)}")
+    rows = con.execute(sql("aggregate_usage_between"), {"events_paths": [str(p) for p in paths], "tenants": tenants,
+                                                        "start": period.start, "end": period.end}).fetchall()
+    for tenant, metric, count, total, low, high in rows:
+        known = usage[tenant].get(metric)
+        usage[tenant][metric] = {"count": count, "sum": total, "min": low, "max": high} if known is None else {
+            "count": known["count"] + count, "sum": known["sum"] + total,
+            "min": min(known["min"], low), "max": max(known["max"], high)}
+    return usage
+
+
+def _covered_days(period: Period) -> tuple[list[date], list[date]]:
+    """(UTC days inside the period whole, UTC days it covers only in part)."""
+    start, end = period.start.astimezone(timezone.utc), period.end.astimezone(timezone.utc)
+    whole, partial, day = [], [], start.date()
+    while datetime.combine(day, time(), timezone.utc) < end:
+        day_start = datetime.combine(day, time(), timezone.utc)
+        (whole if start <= day_start and day_start + timedelta(days=1) <= end else partial).append(day)
+        day += timedelta(days=1)
+    return whole, partial

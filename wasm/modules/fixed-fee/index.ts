@@ -7,7 +7,8 @@
 //   category  the category every line carries (a service may name its own)
 
 import {
-  ChargeLine, Fields, Input, Output, addI64, allocate, mulI64, optionalString, readCategory, runPricing,
+  ChargeLine, Fields, Input, Output, addI64, allocate, mulI64, optionalInteger, optionalString, readCategory,
+  runPricing,
 } from "../../sdk/index";
 export { alloc } from "../../sdk/index";
 
@@ -77,26 +78,31 @@ function price(input: Input, out: Output): void {
     return subscription.fail("active_" + unit, "must be between 0 and period_" + unit);
   }
   if (active == 0) return;
+  // Seats: facts.subscription.quantity (absent: 1) multiplies the full-period amount.
+  const seats = optionalInteger(subscription, "quantity", 1);
+  if (out.failed) return;
+  if (seats < 1) return subscription.fail("quantity", "must be at least 1");
+  const full = mulI64(amount, seats);
 
-  let charged = amount;
+  let charged = full;
   let suffix = "";
   if (proration != "none" && active < period) {
-    charged = input.roundDiv(mulI64(amount, active), period);
+    charged = input.roundDiv(mulI64(full, active), period);
     suffix = " (prorated " + active.toString() + "/" + period.toString() + " " + unit + ")";
   }
   if (services.length == 0) {
-    out.add(new ChargeLine(ruleId, "fee", description + suffix, null, "1", input.major(amount).toString(), charged,
-                           true).inCategory(category));
+    out.add(new ChargeLine(ruleId, "fee", description + suffix, null, seats.toString(),
+                           input.major(amount).toString(), charged, true).inCategory(category));
     return;
   }
   const weights = new Array<i64>(services.length);
   for (let i = 0; i < services.length; i++) weights[i] = services[i].weight;
-  const full = allocate(amount, weights);
+  const shares = allocate(full, weights);
   const parts = allocate(charged, weights);
   for (let i = 0; i < services.length; i++) {
     const service = services[i];
     const lineCategory = service.category != null ? service.category : category;
-    out.add(new ChargeLine(ruleId, "fee", service.description + suffix, null, "1", input.major(full[i]).toString(),
-                           parts[i], true).inCategory(lineCategory));
+    out.add(new ChargeLine(ruleId, "fee", service.description + suffix, null, "1",
+                           input.major(shares[i]).toString(), parts[i], true).inCategory(lineCategory));
   }
 }
