@@ -17,7 +17,7 @@ from billing_dagster.domain.invoicing import InvoiceDraft, InvoiceError, build_i
 from billing_dagster.domain.periods import Period
 from billing_dagster.domain.programs import ProgramStep, program_for
 from billing_dagster.domain.rounding import RoundingPolicy
-from billing_dagster.runtime.planner import build_planned_fact_pack
+from billing_dagster.runtime.planner import build_planned_fact_pack, planned_usage_metrics
 from billing_dagster.runtime.pricer import Pricer
 from billing_dagster.runtime.program import ProgramRun
 from billing_dagster.store.close_store import CloseStore, DraftRow, RatedDocument, StoredDocument
@@ -103,22 +103,28 @@ class CloseService:
     def _facts(self, batch: BatchClose, closes: dict[str, TenantClose], accounts: dict[str, TenantAccount],
                tenants: list[str], group: "_PeriodGroup") -> dict[str, StoredDocument]:
         period = group.period
+        plans = {}
+        for tenant in tenants:
+            plan = self.pricer.plan(program_for(accounts[tenant]))
+            if plan.problems:
+                closes[tenant].failure = Failure(Stage.FACTS, "program", "the pricing program declares facts that "
+                                                 "cannot be built: " + "; ".join(p.message for p in plan.problems))
+            else:
+                plans[tenant] = plan
+        # Only programs that price usage read the lake (an annual fee needs no year of usage days).
+        metered = [tenant for tenant, plan in plans.items() if planned_usage_metrics(plan) != []]
         try:
-            usage = self.usage(tenants, period) if tenants else {}
+            usage = self.usage(metered, period) if metered else {}
         except MissingUsage as error:
-            for tenant in tenants:
+            usage = {}
+            for tenant in metered:
                 closes[tenant].failure = Failure(Stage.FACTS, "missing_input", str(error))
-            return {}
-        carried = self.store.carried_into(tenants, group.previous_key)
+                del plans[tenant]
+        carried = self.store.carried_into(list(plans), group.previous_key)
         packs: dict[str, StoredDocument] = {}
         texts: dict[str, StoredDocument] = {}
-        for tenant in tenants:
+        for tenant, plan in plans.items():
             account, close = accounts[tenant], closes[tenant]
-            plan = self.pricer.plan(program_for(account))
-            if plan.problems:
-                close.failure = Failure(Stage.FACTS, "program", "the pricing program declares facts that cannot be "
-                                        "built: " + "; ".join(problem.message for problem in plan.problems))
-                continue
             pack = build_planned_fact_pack(account, period, usage.get(tenant, {}), plan, carried.get(tenant))
             document = canonical_json(pack)
             texts[tenant] = StoredDocument(document, sha256_hex(document))
@@ -182,7 +188,7 @@ class CloseService:
                 continue
             drafts.append(DraftRow(tenant, close.plan, draft, document.sha256))
         unrated = [tenant for tenant in closes if tenant in accounts and tenant not in charges]
-        refused = self.store.save_draft_invoices(group.key, drafts, discard=unrated)
+        refused = self.store.save_draft_invoices(group.key, drafts, discard=unrated, period_end=group.last_day)
         for tenant in refused:
             closes[tenant].failure = Failure(Stage.INVOICES, "finalized", "the invoice is finalized; "
                                              "corrections go through credit notes, never edits")

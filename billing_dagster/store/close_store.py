@@ -128,13 +128,14 @@ class CloseStore:
                 m.ChargeDocument.tenant_id.in_(list(tenant_ids)), m.ChargeDocument.period == period))
             return {tenant: StoredDocument(json.loads(document), sha) for tenant, document, sha in rows}
 
-    def save_draft_invoices(self, period: date, drafts: Sequence[DraftRow], discard: Iterable[str]) -> set[str]:
+    def save_draft_invoices(self, period: date, drafts: Sequence[DraftRow], discard: Iterable[str],
+                            period_end: date | None = None) -> set[str]:
         """Insert or replace the draft invoices of the batch (identity: tenant, period, kind, revision) and
         remove the drafts of `discard` tenants (no Charge IR behind them any more). A finalized invoice is never
         touched: the tenants whose invoice is not a draft are returned."""
         discard = sorted(discard)
         with self.session() as s, s.begin():
-            written = upsert(s, m.Invoice.__table__, [_invoice_row(period, d) for d in drafts],
+            written = upsert(s, m.Invoice.__table__, [_invoice_row(period, period_end, d) for d in drafts],
                              ("tenant_id", "period", "kind", "revision"), where=m.Invoice.status == "draft",
                              returning=(m.Invoice.id, m.Invoice.tenant_id))
             ids = {tenant: invoice_id for invoice_id, tenant in written}
@@ -175,9 +176,9 @@ def _execution_dicts(tenant_id: str, period: date, run_id: str, executions: list
              "warnings": e.warnings, "error": e.error, "created_at": now} for e in executions]
 
 
-def _invoice_row(period: date, row: DraftRow) -> dict:
+def _invoice_row(period: date, period_end: date | None, row: DraftRow) -> dict:
     draft = row.draft
-    return {"tenant_id": row.tenant_id, "period": period, "kind": "standard", "revision": 0, "status": "draft",
+    return {"tenant_id": row.tenant_id, "period": period, "period_end": period_end, "kind": "standard", "revision": 0, "status": "draft",
             "plan_id": row.plan_id, "currency": draft.currency, "subtotal": draft.subtotal,
             "discount": draft.discount, "tax": draft.tax, "total": draft.total, "issue_date": draft.issue_date,
             "due_date": draft.due_date, "charges_sha256": row.charges_sha256, "updated_at": _now()}

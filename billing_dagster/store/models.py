@@ -156,7 +156,8 @@ class Invoice(Base):
     __table_args__ = (UniqueConstraint("tenant_id", "period", "kind", "revision"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
-    period: Mapped[date] = mapped_column(Date)
+    period: Mapped[date] = mapped_column(Date)  # the billing period's local start date
+    period_end: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)  # its last local day
     kind: Mapped[str] = mapped_column(String(16))
     revision: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))

@@ -156,7 +156,9 @@ class BillingRepository:
                 m.Invoice.tenant_id == tenant_id, m.Invoice.period == period,
                 m.Invoice.kind == "standard", m.Invoice.revision == 0)).one_or_none()
             if invoice is None:
-                invoice = m.Invoice(tenant_id=tenant_id, period=period, kind="standard", revision=0)
+                invoice = m.Invoice(tenant_id=tenant_id, period=period, kind="standard", revision=0,
+                                    period_end=(period.replace(day=28) + timedelta(days=4)).replace(day=1)
+                                    - timedelta(days=1))  # this single-invoice path bills calendar months
                 s.add(invoice)
             elif invoice.status != "draft":
                 raise ValueError(f"invoice {invoice.id} of {tenant_id} {period} is {invoice.status}; "
@@ -181,10 +183,13 @@ class BillingRepository:
                 m.Invoice.tenant_id == tenant_id, m.Invoice.period == period, m.Invoice.kind == "standard",
                 m.Invoice.revision == 0).options(selectinload(m.Invoice.lines))).one_or_none()
 
-    def invoices(self, period: date) -> list[m.Invoice]:
+    def invoices(self, month: date) -> list[m.Invoice]:
+        """The invoices closed in `month`: those of every billing period whose last local day falls in it."""
+        following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
         with self.session() as s:
-            return list(s.scalars(select(m.Invoice).where(m.Invoice.period == period)
-                                  .options(selectinload(m.Invoice.lines)).order_by(m.Invoice.tenant_id)))
+            return list(s.scalars(select(m.Invoice).where(
+                m.Invoice.period_end >= month, m.Invoice.period_end < following)
+                .options(selectinload(m.Invoice.lines)).order_by(m.Invoice.tenant_id, m.Invoice.period)))
 
     def invoice_line_count(self, period: date) -> int:
         with self.session() as s:

@@ -28,7 +28,9 @@ def upsert_reference(session: Session, *, metrics: dict, tax_regions: dict, plan
     tenant_ids = [t["id"] for t in tenants]
     session.execute(delete(m.Subscription).where(m.Subscription.tenant_id.in_(tenant_ids)))
     for tenant in tenants:
-        subscription = tenant.pop("subscription")
+        # "subscription": one, or "subscriptions": several (a plan change is one ending where the next starts)
+        single = tenant.pop("subscription", None)
+        subscriptions = tenant.pop("subscriptions", None) or ([single] if single else [])
         session.merge(m.Tenant(created_at=datetime.now(timezone.utc), **tenant))
         session.flush()
-        session.add(m.Subscription(tenant_id=tenant["id"], **subscription))
+        session.add_all(m.Subscription(tenant_id=tenant["id"], **subscription) for subscription in subscriptions)
