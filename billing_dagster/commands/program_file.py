@@ -6,10 +6,10 @@
 
 import json
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from billing_dagster.domain.periods import Period, month_period
+from billing_dagster.commands.period_text import PeriodError, parse_period
+from billing_dagster.domain.periods import Period
 from billing_dagster.domain.programs import ProgramStep
 from billing_dagster.runtime.catalog import InvalidManifest, ModuleCatalog, UnknownModule
 from billing_dagster.runtime.planner import Problem
@@ -66,10 +66,11 @@ def load_program(document: object, catalog: ModuleCatalog, base_dir: Path) -> Pr
 
 
 def parse_month(text: str) -> Period:
+    """A document's period: "YYYY-MM" or an object (commands/period_text.py)."""
     try:
-        return month_period(date.fromisoformat(f"{text}-01"))
-    except (TypeError, ValueError):
-        raise DocumentError(f"period: expected YYYY-MM, got {text!r}") from None
+        return parse_period(text)
+    except PeriodError as error:
+        raise DocumentError(str(error)) from None
 
 
 def _module(entry: dict, catalog: ModuleCatalog, base_dir: Path, where: str):

@@ -43,9 +43,11 @@ def module_context(document: dict) -> tuple[dict, Period, int]:
     net terms. `rounding` is shorthand for `policy.mode`; `policy` takes every RoundingPolicy field."""
     if not isinstance(document, dict):
         raise DocumentError("context: expected an object")
-    for key in ("tenant", "currency", "period"):
+    for key in ("tenant", "currency"):
         if not isinstance(document.get(key), str):
             raise DocumentError(f"context.{key}: expected a string")
+    if not isinstance(document.get("period"), (str, dict)):
+        raise DocumentError("context.period: expected \"YYYY-MM\" or an object (start and end, or a cycle)")
     period = parse_month(document["period"])
     policy = dict(document.get("policy") or {})
     if "rounding" in document:
