@@ -23,7 +23,8 @@ def seed_world(engine: Engine, tenants: list[DemoTenant]) -> None:
     """The demo's metrics, tax regions and plans, and these tenants with their subscriptions."""
     plans = {plan: (PLANS[plan][0], {code: plan_prices(plan, code) for code in CURRENCY_FACTORS}) for plan in PLANS}
     rows = [{"id": t.id, "name": t.name, "currency": t.currency, "tax_region": t.tax_region,
-             "tax_exempt": t.tax_exempt, "net_terms_days": 30,
-             "subscription": {"plan_id": t.plan, "starts_at": t.starts_at, "ends_at": None}} for t in tenants]
+             "tax_exempt": t.tax_exempt, "net_terms_days": 30, **dict(t.cycle),
+             "subscriptions": [dict(s) for s in t.subscriptions] or [
+                 {"plan_id": t.plan, "starts_at": t.starts_at, "ends_at": None}]} for t in tenants]
     with Session(engine) as session, session.begin():
         upsert_reference(session, metrics=METRICS, tax_regions=TAX_REGIONS, plans=plans, tenants=rows)

@@ -19,6 +19,7 @@ TAX_REGIONS = {
     "DE": ("German VAT", "0.19"),
     "GB": ("UK VAT", "0.2"),
     "JP": ("Japanese consumption tax", "0.1"),
+    "KW": ("Kuwait (no VAT)", "0"),
 }
 
 # plan -> (name, base fee in USD cents, {metric: (included units, overage unit price in USD)})
@@ -28,6 +29,7 @@ PLANS = {
         "api_calls": ("100000", "0.0005"), "llm_tokens": ("1000000", "0.000002"),
         "agent_executions": ("1000", "0.01"), "compute_seconds": ("36000", "0.0001"),
         "bandwidth_gb": ("100", "0.08")}),
+    "annual": ("Annual", 990000, {}),  # a yearly fee only: its close needs no year of usage days
     "enterprise": ("Enterprise", 49900, {
         "api_calls": ("1000000", "0.0003"), "llm_tokens": ("10000000", "0.0000015"),
         "agent_executions": ("10000", "0.008"), "compute_seconds": ("360000", "0.00008"),
@@ -35,8 +37,9 @@ PLANS = {
 }
 
 # currency -> (base fee multiplier numerator, denominator, unit price multiplier) relative to USD cents
-CURRENCY_FACTORS = {"USD": (1, 1, "1"), "EUR": (92, 100, "0.92"), "GBP": (79, 100, "0.79"), "JPY": (150, 100, "150")}
-CURRENCY_REGIONS = {"EUR": "DE", "GBP": "GB", "JPY": "JP"}
+CURRENCY_FACTORS = {"USD": (1, 1, "1"), "EUR": (92, 100, "0.92"), "GBP": (79, 100, "0.79"), "JPY": (150, 100, "150"),
+                    "KWD": (307, 100, "0.307")}  # KWD has 3 decimals: 99.00 USD = 30.393 KWD
+CURRENCY_REGIONS = {"EUR": "DE", "GBP": "GB", "JPY": "JP", "KWD": "KW"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,8 @@ class DemoTenant:
     tax_exempt: bool
     starts_at: datetime
     events_per_day: int
+    cycle: tuple[tuple[str, object], ...] = ()  # tenants columns: timezone, billing_interval, billing_anchor_*
+    subscriptions: tuple[dict, ...] = ()  # when set, these rows instead of one subscription to `plan`
 
 
 def demo_tenants(month: date, seed: int = 7, count: int = 50) -> list[DemoTenant]:
@@ -63,9 +68,35 @@ def demo_tenants(month: date, seed: int = 7, count: int = 50) -> list[DemoTenant
         if index % 9 and rng.random() < 0.7:
             starts = month_start.replace(year=month.year - 1)
         volume = {"free": 120, "standard": 650, "enterprise": 1800}[plan]
-        tenants.append(DemoTenant(f"t{index:03d}", f"Tenant {index:03d}", plan, code, region,
-                                  index == 13, starts, volume))
+        tenants.append(_featured(DemoTenant(f"t{index:03d}", f"Tenant {index:03d}", plan, code, region,
+                                            index == 13, starts, volume), month))
     return tenants
+
+
+def _featured(tenant: DemoTenant, month: date) -> DemoTenant:
+    """A few tenants show the billing features (docs/billing-periods.md); the rest bill calendar months in UTC."""
+    first = datetime(month.year, month.month, 1, tzinfo=timezone.utc)
+    year_before = first.replace(year=month.year - 1)
+    features = {
+        # Standard until the 17th at 14:00, Enterprise from then on: each plan's fee for its part of the month
+        "t002": dict(subscriptions=(_sub("standard", year_before, first.replace(day=17, hour=14)),
+                                    _sub("enterprise", first.replace(day=17, hour=14)))),
+        "t003": dict(subscriptions=(_sub("standard", first, trial_ends_at=first.replace(day=11)),)),  # 10-day trial
+        "t004": dict(cycle=(("billing_anchor_day", 15),)),  # anniversary: the 15th to the 14th
+        "t005": dict(cycle=(("billing_interval", "week"), ("billing_anchor_day", 1))),  # weekly, from Mondays
+        "t006": dict(plan="annual", cycle=(("billing_interval", "year"), ("billing_anchor_day", 20),
+                                           ("billing_anchor_month", month.month)),
+                     subscriptions=(_sub("annual", year_before.replace(day=20)),)),  # one invoice a year
+        "t007": dict(cycle=(("timezone", "America/New_York"),)),
+        "t008": dict(subscriptions=(_sub("standard", year_before, quantity=5),)),  # five seats
+        "t012": dict(currency="KWD", tax_region="KW"),
+    }
+    from dataclasses import replace
+    return replace(tenant, **features.get(tenant.id, {}))
+
+
+def _sub(plan: str, starts_at: datetime, ends_at: datetime | None = None, **extra) -> dict:
+    return {"plan_id": plan, "starts_at": starts_at, "ends_at": ends_at, **extra}
 
 
 def plan_prices(plan: str, code: str) -> list[dict]:
