@@ -69,6 +69,7 @@ class TenantAccount:
     # each plan among them: a mid-period plan change charges each plan's fixed fees for its own part.
     subscriptions: tuple[SubscriptionSpec, ...] = ()
     plans: tuple[PlanTerms, ...] = ()
+    name: str = ""
 
     def __post_init__(self) -> None:
         if not self.subscriptions and self.subscription is not None:

@@ -17,10 +17,16 @@ from billing_dagster.domain.contracts_types import (
 
 
 class CustomerFacts(BaseModel):
-    model_config = HOST_CONTRACT
+    model_config = ConfigDict(**HOST_CONTRACT, json_schema_extra=drop_property_defaults)
 
     tenant: Key
     currency: CurrencyCode
+    name: Text = Field(default=None, description="The customer's name as the billing database holds it.")
+    timezone: Key = Field(default=None, description="IANA time zone of the billing cycle, e.g. America/New_York.")
+    billing_interval: Literal["week", "month", "quarter", "year"] = Field(default=None)
+    billing_anchor_day: Annotated[StrictInt, Field(ge=1, le=31)] = Field(
+        default=None, description="1-31 (clamped to short months); the ISO weekday 1-7 for a weekly cycle.")
+    net_terms_days: Count = Field(default=None, description="Days from the issue date to the due date.")
 
 
 class SubscriptionFacts(BaseModel):

@@ -14,7 +14,9 @@ KEYED_PACKS = frozenset({"usage", "time_entries", "buckets", "adjustments"})
 def build_fact_pack(account: TenantAccount, period: Period, usage: dict[str, dict], carried: dict | None = None) -> dict:
     """Every fact of a tenant-period; `carried` is what the previous period's program carried forward."""
     pack = {
-        "customer": {"tenant": account.tenant_id, "currency": account.currency},
+        "customer": {"tenant": account.tenant_id, "currency": account.currency, "name": account.name,
+                     "timezone": account.cycle.timezone, "billing_interval": account.cycle.interval.value,
+                     "billing_anchor_day": account.cycle.anchor_day, "net_terms_days": account.net_terms_days},
         "usage": {metric: _usage_entry(values) for metric, values in sorted(usage.items())},
         "tax": {"region": account.tax.region, "name": account.tax.name,
                 "rate": decimal_text(account.tax.rate), "exempt": account.tax.exempt},

@@ -21,7 +21,8 @@ class PackKind:
 
 # What the fact-pack builder (domain/facts.build_fact_pack) can supply. A module may declare only these.
 PACK_KINDS = {
-    "customer": PackKind(("currency", "tenant"), "billing DB: tenants"),
+    "customer": PackKind(("billing_anchor_day", "billing_interval", "currency", "name", "net_terms_days", "tenant",
+                          "timezone"), "billing DB: tenants"),
     "subscription": PackKind(("active_days", "active_seconds", "end", "id", "period_days", "period_seconds", "plan",
                               "quantity", "start", "trial_end"), "billing DB: subscriptions"),
     "tax": PackKind(("components", "exempt", "exempt_categories", "name", "rate", "region"),

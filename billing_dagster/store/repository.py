@@ -210,7 +210,7 @@ def _account(tenant: m.Tenant, region: m.TaxRegion, subs: list[m.Subscription] |
     return TenantAccount(tenant.id, tenant.currency, tenant.net_terms_days, tax,
                          subscriptions[-1] if subscriptions else None, latest.prices if latest else (),
                          latest.program if latest else None, tenant.rounding_policy,
-                         latest.buckets if latest else (), cycle, subscriptions, terms)
+                         latest.buckets if latest else (), cycle, subscriptions, terms, tenant.name)
 
 
 def _plan_terms(plan: m.Plan, currency: str, buckets: dict[str, list]) -> PlanTerms:
