@@ -13,6 +13,7 @@ from billing_dagster.domain.canonical import canonical_json, sha256_hex
 from billing_dagster.domain.invoicing import InvoiceDraft
 from billing_dagster.domain.periods import Period
 from billing_dagster.store import models as m
+from billing_dagster.store.tax_store import tax_specs
 
 
 class NotFound(LookupError):
@@ -52,14 +53,14 @@ class BillingRepository:
             missing = sorted(set(tenant_ids) - set(tenants))
             if missing:
                 raise NotFound(f"tenants not in the billing database: {', '.join(missing[:10])}")
-            regions = {r.code: r for r in s.scalars(select(m.TaxRegion))}
+            taxes = tax_specs(s, tenants.values())
             subs = self._subscriptions(s, tenant_ids, period)
             plans = {p.id: p for p in s.scalars(select(m.Plan).options(selectinload(m.Plan.prices)))}
             buckets: dict[str, list] = {}
             for bucket in s.scalars(select(m.PlanBucket).order_by(m.PlanBucket.bucket_id)):
                 buckets.setdefault(bucket.plan_id, []).append(
                     BucketSpec(bucket.bucket_id, bucket.metric, bucket.included))
-            return {tid: _account(tenants[tid], regions[tenants[tid].tax_region], subs.get(tid), plans, buckets)
+            return {tid: _account(tenants[tid], taxes[tid], subs.get(tid), plans, buckets)
                     for tid in tenant_ids}
 
     @staticmethod
@@ -181,7 +182,7 @@ class BillingRepository:
                             .where(m.Invoice.period == period))
 
 
-def _account(tenant: m.Tenant, region: m.TaxRegion, sub: m.Subscription | None, plans: dict,
+def _account(tenant: m.Tenant, tax: TaxSpec, sub: m.Subscription | None, plans: dict,
              buckets: dict[str, list]) -> TenantAccount:
     prices: tuple[PriceSpec, ...] = ()
     subscription, program = None, None
@@ -190,7 +191,6 @@ def _account(tenant: m.Tenant, region: m.TaxRegion, sub: m.Subscription | None, 
         plan = plans[sub.plan_id]
         prices = tuple(_price(p) for p in plan.prices if p.currency == tenant.currency)
         program = None if plan.program is None else tuple(plan.program)
-    tax = TaxSpec(region.code, region.name, region.rate, tenant.tax_exempt)
     plan_buckets = tuple(buckets.get(sub.plan_id, ())) if sub is not None else ()
     return TenantAccount(tenant.id, tenant.currency, tenant.net_terms_days, tax, subscription, prices,
                          program, tenant.rounding_policy, plan_buckets)
