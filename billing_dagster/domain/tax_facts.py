@@ -1,7 +1,8 @@
 """The `tax` fact pack: a tenant's region (single name and rate), its components in effect during the period,
-the categories the tenant is exempt on. Without component rows or exemptions it is exactly the single rate."""
+the categories the tenant is exempt on and the regions of its lines of some categories. Without component rows,
+exemptions or line regions it is exactly the single rate."""
 
-from billing_dagster.domain.accounts import TaxComponentSpec, TaxSpec
+from billing_dagster.domain.accounts import TaxComponentSpec, TaxRegionSpec, TaxSpec
 from billing_dagster.domain.decimals import decimal_text
 from billing_dagster.domain.periods import Period, isoformat_utc
 
@@ -12,7 +13,27 @@ def tax_facts(tax: TaxSpec, period: Period) -> dict:
         pack["components"] = components_in(tax.components, period)
     if tax.exempt_categories:
         pack["exempt_categories"] = sorted(tax.exempt_categories)
+    if tax.line_regions:
+        pack["regions"] = line_regions(tax.line_regions, period)
     return pack
+
+
+def line_regions(pairs: tuple[tuple[str, TaxRegionSpec], ...], period: Period) -> list[dict]:
+    """One entry per region, by region code, with every category it taxes for the tenant."""
+    categories: dict[str, list[str]] = {}
+    regions: dict[str, TaxRegionSpec] = {}
+    for category, region in pairs:
+        categories.setdefault(region.code, []).append(category)
+        regions[region.code] = region
+    return [_region(regions[code], sorted(categories[code]), period) for code in sorted(regions)]
+
+
+def _region(region: TaxRegionSpec, categories: list[str], period: Period) -> dict:
+    entry = {"region": region.code, "categories": categories, "name": region.name,
+             "rate": decimal_text(region.rate)}
+    if region.components:
+        entry["components"] = components_in(region.components, period)
+    return entry
 
 
 def components_in(components: tuple[TaxComponentSpec, ...], period: Period) -> list[dict]:

@@ -3,7 +3,7 @@
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from billing_dagster.domain.accounts import TaxComponentSpec, TaxSpec
+from billing_dagster.domain.accounts import TaxComponentSpec, TaxRegionSpec, TaxSpec
 from billing_dagster.domain.contracts_facts import TaxFacts
 from billing_dagster.domain.periods import month_period
 from billing_dagster.domain.tax_facts import tax_facts
@@ -44,3 +44,18 @@ def test_a_region_none_of_whose_components_meets_the_period_keeps_them_all():
     # Passed on so the module charges nothing, rather than falling back to the single 8 %.
     assert pack["components"] == [{"name": "Old", "rate": "0.05", "jurisdiction": "S",
                                    "effective_to": "2026-01-01T00:00:00Z"}]
+
+
+def test_line_regions_group_categories_by_region():
+    onsite = TaxRegionSpec("US-OS", "On-site", Decimal("0.05"))
+    quebec = TaxRegionSpec("QC", "Quebec", Decimal("0.14975"), (
+        TaxComponentSpec("GST", "CA", Decimal("0.05")), TaxComponentSpec("QST", "QC", Decimal("0.09975"), True)))
+    spec = TaxSpec("US-TX", "Texas", Decimal("0.0825"), False,
+                   line_regions=(("visit", onsite), ("montreal", quebec), ("install", onsite)))
+    pack = tax_facts(spec, FEB)
+    assert pack["regions"] == [
+        {"region": "QC", "categories": ["montreal"], "name": "Quebec", "rate": "0.14975",
+         "components": [{"name": "GST", "rate": "0.05", "jurisdiction": "CA"},
+                        {"name": "QST", "rate": "0.09975", "jurisdiction": "QC", "compound": True}]},
+        {"region": "US-OS", "categories": ["install", "visit"], "name": "On-site", "rate": "0.05"}]
+    TaxFacts.model_validate(pack)
