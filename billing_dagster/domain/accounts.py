@@ -46,11 +46,36 @@ class PlanTerms:
 
 
 @dataclass(frozen=True, slots=True)
+class TaxComponentSpec:
+    """One tax of a region; in effect on [effective_from, effective_to), None meaning open."""
+
+    name: str
+    jurisdiction: str
+    rate: Decimal
+    compound: bool = False
+    effective_from: datetime | None = None
+    effective_to: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaxRegionSpec:
+    """A tax region: its single name and rate, and its ordered components when it has any."""
+
+    code: str
+    name: str
+    rate: Decimal
+    components: tuple[TaxComponentSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class TaxSpec:
     region: str
     name: str
     rate: Decimal
     exempt: bool
+    components: tuple[TaxComponentSpec, ...] = ()  # the region's components; empty: the single rate
+    exempt_categories: tuple[str, ...] = ()  # charge-line categories the tenant pays no tax on
+    line_regions: tuple[tuple[str, TaxRegionSpec], ...] = ()  # (category, region) where not the tenant's own
 
 
 @dataclass(frozen=True, slots=True)

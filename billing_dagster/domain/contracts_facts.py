@@ -102,6 +102,22 @@ class TaxComponent(BaseModel):
         return end
 
 
+class TaxLineRegion(BaseModel):
+    """Charge lines of some categories taxed in a region other than the customer's (e.g. services performed
+    on site): its own single name and rate, or components."""
+
+    model_config = ConfigDict(**HOST_CONTRACT, json_schema_extra=drop_property_defaults)
+
+    region: Key
+    categories: list[Key] = Field(min_length=1, max_length=100,
+                                  description="Lines of these categories are taxed here, and by no other region.")
+    name: Text
+    rate: UnsignedDecimalText = Field(description='A fraction: "0.05" is 5 %.')
+    components: list[TaxComponent] = Field(
+        default=None, min_length=1, max_length=50,
+        description="When present, the taxes charged instead of the single `name` and `rate`.")
+
+
 class TaxFacts(BaseModel):
     model_config = ConfigDict(**HOST_CONTRACT, json_schema_extra=drop_property_defaults)
 
@@ -115,6 +131,22 @@ class TaxFacts(BaseModel):
                     "of the single `name` and `rate`.")
     exempt_categories: list[Key] = Field(
         default=None, max_length=100, description="Charge lines of these categories are not taxed.")
+    regions: list[TaxLineRegion] = Field(
+        default=None, max_length=50,
+        description="Lines of these regions' categories are taxed by them instead (each region's lines are a "
+                    "base of their own); `exempt` and `exempt_categories` still apply.")
+
+    @field_validator("regions")
+    @classmethod
+    def _one_region_per_category(cls, regions: list[TaxLineRegion] | None) -> list[TaxLineRegion] | None:
+        seen: set[str] = set()
+        for index, region in enumerate(regions or ()):
+            repeated = seen.intersection(region.categories)
+            if repeated:
+                raise ValueError(f"regions[{index}] ({region.region}): category {sorted(repeated)[0]} is already "
+                                 "taxed by an earlier region")
+            seen.update(region.categories)
+        return regions
 
 
 class TimeEntry(BaseModel):

@@ -5,6 +5,7 @@ from decimal import Decimal
 from billing_dagster.domain.accounts import SubscriptionSpec, TenantAccount
 from billing_dagster.domain.decimals import decimal_text
 from billing_dagster.domain.periods import Period, isoformat_utc
+from billing_dagster.domain.tax_facts import tax_facts
 
 # Packs keyed by an inner name (usage by metric, time_entries by entry id, buckets by bucket id, adjustments by
 # adjustment id); a manifest's fields apply one level down.
@@ -18,8 +19,7 @@ def build_fact_pack(account: TenantAccount, period: Period, usage: dict[str, dic
                      "timezone": account.cycle.timezone, "billing_interval": account.cycle.interval.value,
                      "billing_anchor_day": account.cycle.anchor_day, "net_terms_days": account.net_terms_days},
         "usage": {metric: _usage_entry(values) for metric, values in sorted(usage.items())},
-        "tax": {"region": account.tax.region, "name": account.tax.name,
-                "rate": decimal_text(account.tax.rate), "exempt": account.tax.exempt},
+        "tax": tax_facts(account.tax, period),
     }
     if account.buckets:
         pack["buckets"] = _buckets(account, (carried or {}).get("buckets", {}))

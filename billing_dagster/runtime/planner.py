@@ -25,8 +25,9 @@ PACK_KINDS = {
                           "timezone"), "billing DB: tenants"),
     "subscription": PackKind(("active_days", "active_seconds", "end", "id", "period_days", "period_seconds", "plan",
                               "quantity", "start", "trial_end"), "billing DB: subscriptions"),
-    "tax": PackKind(("components", "exempt", "exempt_categories", "name", "rate", "region"),
-                    "billing DB: tax_regions, tenants"),
+    "tax": PackKind(("components", "exempt", "exempt_categories", "name", "rate", "region", "regions"),
+                    "billing DB: tax_regions, tax_components, tenants, tenant_tax_exemptions, "
+                    "tenant_tax_line_regions"),
     "usage": PackKind(("count", "max", "min", "sum"), "lake: usage_daily", per_day=True),
     # Keyed packs of the producers hourly and bucket-overage (contracts_facts TimeEntry, Bucket). The pipeline's
     # builder does not supply them yet; a rate document (billing-dagster rate --input) carries them in facts.

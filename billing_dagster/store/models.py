@@ -282,3 +282,39 @@ class ApiKey(Base):
     secret_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class TaxComponent(Base):
+    """One tax of a region (a state rate, a county rate, GST, QST), in the order the tax module charges them.
+
+    A compound component is charged on the base plus the components before it. A rate change is two rows of
+    the same name with adjoining windows: [effective_from, effective_to), NULL meaning open.
+    """
+
+    __tablename__ = "tax_components"
+    region_code: Mapped[str] = mapped_column(ForeignKey("tax_regions.code"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    jurisdiction: Mapped[str] = mapped_column(String(64))
+    rate: Mapped[Decimal] = mapped_column(ExactDecimal)
+    compound: Mapped[bool] = mapped_column(Boolean, default=False)
+    effective_from: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    effective_to: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class TenantTaxExemption(Base):
+    """A category of charge lines a tenant pays no tax on (e.g. a certificate for training services)."""
+
+    __tablename__ = "tenant_tax_exemptions"
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class TenantTaxLineRegion(Base):
+    """The tax region of a tenant's charge lines of one category when it is not the tenant's own region
+    (e.g. on-site services taxed where they are performed)."""
+
+    __tablename__ = "tenant_tax_line_regions"
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("tax_regions.code"))

@@ -15,6 +15,7 @@ from billing_dagster.domain.canonical import canonical_json, sha256_hex
 from billing_dagster.domain.invoicing import InvoiceDraft
 from billing_dagster.domain.periods import Period
 from billing_dagster.store import models as m
+from billing_dagster.store.tax_store import tax_specs
 
 
 class NotFound(LookupError):
@@ -54,14 +55,14 @@ class BillingRepository:
             missing = sorted(set(tenant_ids) - set(tenants))
             if missing:
                 raise NotFound(f"tenants not in the billing database: {', '.join(missing[:10])}")
-            regions = {r.code: r for r in s.scalars(select(m.TaxRegion))}
+            taxes = tax_specs(s, tenants.values())
             subs = self._subscriptions(s, tenant_ids, period)
             plans = {p.id: p for p in s.scalars(select(m.Plan).options(selectinload(m.Plan.prices)))}
             buckets: dict[str, list] = {}
             for bucket in s.scalars(select(m.PlanBucket).order_by(m.PlanBucket.bucket_id)):
                 buckets.setdefault(bucket.plan_id, []).append(
                     BucketSpec(bucket.bucket_id, bucket.metric, bucket.included))
-            return {tid: _account(tenants[tid], regions[tenants[tid].tax_region], subs.get(tid), plans, buckets)
+            return {tid: _account(tenants[tid], taxes[tid], subs.get(tid), plans, buckets)
                     for tid in tenant_ids}
 
     @staticmethod
@@ -197,14 +198,13 @@ class BillingRepository:
                             .where(m.Invoice.period == period))
 
 
-def _account(tenant: m.Tenant, region: m.TaxRegion, subs: list[m.Subscription] | None, plans: dict,
+def _account(tenant: m.Tenant, tax: TaxSpec, subs: list[m.Subscription] | None, plans: dict,
              buckets: dict[str, list]) -> TenantAccount:
     subscriptions = tuple(SubscriptionSpec(sub.plan_id, sub.starts_at, sub.ends_at, sub.quantity, sub.trial_ends_at,
                                            f"sub_{sub.id}") for sub in subs or ())
     terms = tuple(_plan_terms(plans[plan_id], tenant.currency, buckets)
                   for plan_id in dict.fromkeys(sub.plan_id for sub in subscriptions))
     latest = next((t for t in terms if t.plan_id == subscriptions[-1].plan_id), None) if subscriptions else None
-    tax = TaxSpec(region.code, region.name, region.rate, tenant.tax_exempt)
     cycle = _cycle(tenant.id, tenant.timezone, tenant.billing_interval, tenant.billing_anchor_day,
                    tenant.billing_anchor_month)
     return TenantAccount(tenant.id, tenant.currency, tenant.net_terms_days, tax,

@@ -12,7 +12,7 @@ def test_every_subcommand_is_registered(capsys):
         main(["--help"])
     assert exit_.value.code == 0
     usage = capsys.readouterr().out
-    for name in ("demo", "migrate", "plan-inputs", "rate", "modules"):
+    for name in ("demo", "migrate", "plan-inputs", "rate", "modules", "tax"):
         assert name in usage
 
 

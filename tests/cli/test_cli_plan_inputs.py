@@ -51,10 +51,10 @@ def test_plan_from_the_billing_db(seeded, capsys):
                           "quantity"], {}, 1),
         ("subscriptions", ["active_days", "active_seconds", "id", "period_days", "period_seconds", "plan",
                            "quantity"], {}, None),
-        ("tax", ["components", "exempt", "exempt_categories", "name", "rate"], {}, 1),
+        ("tax", ["components", "exempt", "exempt_categories", "name", "rate", "regions"], {}, 1),
         ("usage", ["count", "max", "min", "sum"], {"metrics": ["api_calls"]}, 28)]
     assert [(m["module"], m["version"], m["steps"]) for m in plan["modules"]] == [
-        ("fixed-fee", "1.1.0", [0]), ("usage-tiers", "1.0.0", [1]), ("tax", "1.0.0", [2])]
+        ("fixed-fee", "1.1.0", [0]), ("usage-tiers", "1.0.0", [1]), ("tax", "1.1.0", [2])]
 
 
 def test_text_output_and_a_tenant_without_a_subscription(seeded, capsys):

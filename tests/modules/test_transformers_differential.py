@@ -117,11 +117,17 @@ COMPONENT = st.fixed_dictionaries(
      "jurisdiction": st.sampled_from(["CA", "QC", "S"])},
     optional={"compound": st.booleans(), "effective_from": st.one_of(st.none(), INSTANT),
               "effective_to": st.one_of(st.none(), INSTANT)})
+REGION = st.fixed_dictionaries(
+    {"region": mostly(st.sampled_from(["US-OS", "QC"]), st.just(5)), "name": st.just("Local"), "rate": RATE,
+     "categories": mostly(st.lists(st.sampled_from(["support", "api", "日本", "food"]), min_size=1, max_size=2),
+                          st.sampled_from([[], None, "api", [1]]))},
+    optional={"components": st.lists(COMPONENT, max_size=3)})
 TAX = st.fixed_dictionaries(
     {"exempt": mostly(st.just(False), st.just(True)), "name": st.just("VAT"), "rate": RATE},
     optional={"components": st.lists(COMPONENT, max_size=4),
               "exempt_categories": mostly(st.lists(st.sampled_from(["food", "support", "x"]), max_size=2),
-                                          st.just("food"))})
+                                          st.just("food")),
+              "regions": mostly(st.lists(REGION, max_size=2), st.just({}))})
 PERIOD = mostly(st.sampled_from([("2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z"),
                                  ("2026-02-01T05:00:00Z", "2026-03-01T05:00:00Z")]),
                 st.sampled_from([("2026-03-01T00:00:00Z", "2026-02-01T00:00:00Z"), ("bad", "2026-03-01T00:00:00Z")]))
@@ -132,6 +138,26 @@ PERIOD = mostly(st.sampled_from([("2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z"
 def test_tax(exponent, rounding, policy, lines, tax, period):
     facts = {} if tax is None else {"tax": tax}
     wasm, python = run_both("tax", document(exponent, rounding, policy, {"rule_id": "vat"}, facts, lines, period))
+    assert wasm == python
+
+
+VALID_REGION = st.fixed_dictionaries(
+    {"region": st.sampled_from(["US-OS", "QC"]), "name": st.just("Local"), "rate": RATE,
+     "categories": st.lists(st.sampled_from(["support", "api", "日本", "food"]), min_size=1, max_size=2, unique=True)},
+    optional={"components": st.lists(COMPONENT, max_size=3)})
+REGIONED_TAX = st.fixed_dictionaries(
+    {"exempt": st.just(False), "name": st.just("VAT"), "rate": RATE,
+     "regions": st.lists(VALID_REGION, min_size=1, max_size=2)},
+    optional={"components": st.lists(COMPONENT, max_size=3),
+              "exempt_categories": st.lists(st.sampled_from(["food", "support", "x"]), max_size=1)})
+
+
+@settings(SETTINGS, max_examples=150)
+@given(**CONTEXT, lines=st.lists(LINE, min_size=1, max_size=6), tax=REGIONED_TAX, period=PERIOD)
+def test_tax_regions(exponent, rounding, policy, lines, tax, period):
+    """Lines taxed in other regions (facts.tax.regions) price alike too."""
+    wasm, python = run_both("tax", document(exponent, rounding, policy, {"rule_id": "vat"}, {"tax": tax}, lines,
+                                            period))
     assert wasm == python
 
 

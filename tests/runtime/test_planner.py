@@ -47,12 +47,12 @@ def test_plan_of_the_standard_program_unions_the_manifests(catalog):
         ("subscriptions", ("active_days", "active_seconds", "id", "period_days", "period_seconds", "plan",
                            "quantity"), None,
          ("fixed-fee",), None),
-        ("tax", ("components", "exempt", "exempt_categories", "name", "rate"), None, ("tax",), 1),
+        ("tax", ("components", "exempt", "exempt_categories", "name", "rate", "regions"), None, ("tax",), 1),
         # two metrics named by the usage-tiers configs, one usage_daily row per metric and day of February
         ("usage", ("count", "max", "min", "sum"), ("api_calls", "llm_tokens"), ("usage-tiers",), 2 * 28),
     ]
     assert [(m.module, m.version, m.steps) for m in plan.modules] == [
-        ("fixed-fee", "1.1.0", (0,)), ("usage-tiers", "1.0.0", (1, 2)), ("tax", "1.0.0", (3,))]
+        ("fixed-fee", "1.1.0", (0,)), ("usage-tiers", "1.0.0", (1, 2)), ("tax", "1.1.0", (3,))]
     assert plan.modules[0].sha256 == catalog.get("fixed-fee").sha256
     assert plan.to_dict()["packs"][3]["filters"] == {"metrics": ["api_calls", "llm_tokens"]}
 
@@ -138,7 +138,8 @@ def test_pack_kinds_match_what_the_fact_pack_builder_builds():
     built = {name: set(next(iter(value.values())) if name == "usage" else value) for name, value in pack.items()}
     not_built_yet = {"time_entries", "buckets", "adjustments"}  # rate documents carry them; the builder does not yet
     # optional fields the builder leaves out: tax components, and a subscription's fan-out id, seats and trial
-    optional = {"tax": {"components", "exempt_categories"}, "subscription": {"id", "quantity", "trial_end"}}
+    optional = {"tax": {"components", "exempt_categories", "regions"},
+                "subscription": {"id", "quantity", "trial_end"}}
     assert built == {name: set(kind.fields) - optional.get(name, set()) for name, kind in PACK_KINDS.items()
                      if name not in not_built_yet}
 

@@ -1,6 +1,7 @@
 """tax (wasm/modules/tax/index.ts): passes every line through and appends one tax line per tax component in
 effect during the period: the single rate of facts.tax or its components (compound, windowed by date), on the
-taxable lines less exempt categories and reductions, rounded once as context.policy says."""
+taxable lines less exempt categories and reductions, rounded once as context.policy says; lines of the
+categories of facts.tax.regions are taxed by their region, each region's lines a base of their own."""
 
 from dataclasses import dataclass
 
@@ -21,6 +22,22 @@ class Component:
     end: CalendarInstant | None
     lo: int = 0
     hi: int = 0
+
+
+@dataclass(slots=True)
+class Region:
+    code: str
+    categories: list[str]
+    components: list[Component]
+
+
+@dataclass(slots=True)
+class Taxed:
+    region: str | None
+    active: list[Component]
+    amounts: list[int]
+    covered: list[int]
+    days: int
 
 
 def price(source: Input, out: Output) -> None:
@@ -45,11 +62,26 @@ def price(source: Input, out: Output) -> None:
         return tax.fail("rate", "must not be negative")
     read = read_components(tax, name, rate)
     exempt_categories = optional_string_list(tax, "exempt_categories")
+    regions = read_regions(tax)
     if out.failed or exempt:
         return
+    taxed = []
+    for r in range(-1, len(regions)):
+        result = _tax_region(source, policy, out, read if r < 0 else regions[r].components, exempt_categories,
+                             regions, r)
+        if out.failed:
+            return
+        if result is not None:
+            taxed.append(result)
+    _emit(source, policy, out, rule_id, taxed)
+
+
+def _tax_region(source: Input, policy: Policy, out: Output, read: list[Component], exempt_categories,
+                regions: list[Region], r: int) -> Taxed | None:
+    """The tax of the lines of region `r` (-1: the customer's own region), or None when it charges nothing."""
     components = [c for c in read if c.rate.sign != 0]
     if not components:
-        return
+        return None
 
     positives: list[int] = []
     supply = reductions = 0
@@ -57,6 +89,8 @@ def price(source: Input, out: Output) -> None:
         if not line.taxable or line.kind == "tax":
             continue
         if exempt_categories is not None and in_categories(line, exempt_categories):
+            continue
+        if _region_of(line, regions) != r:
             continue
         if line.kind == "discount":
             if policy.discounts_reduce_tax_base:
@@ -70,7 +104,7 @@ def price(source: Input, out: Output) -> None:
     taken = min(taken, supply)
     total = supply - taken
     if total == 0:
-        return
+        return None
     bases = list(positives)
     if taken > 0:
         bases = [b - s for b, s in zip(bases, allocate(taken, positives))]
@@ -82,11 +116,13 @@ def price(source: Input, out: Output) -> None:
         period_start = CalendarInstant.parse(source.period_start)
         period_end = CalendarInstant.parse(source.period_end)
         if period_start is None or period_end is None:
-            return out.fail("context.period: must be RFC 3339 UTC instants")
+            out.fail("context.period: must be RFC 3339 UTC instants")
+            return None
         start = period_start.days
         days = period_end.days - start
         if days <= 0:
-            return out.fail("context.period: must cover at least one day")
+            out.fail("context.period: must cover at least one day")
+            return None
     active = []
     for c in components:
         c.lo = 0 if c.start is None else _clamp(c.start.days - start, days)
@@ -94,7 +130,7 @@ def price(source: Input, out: Output) -> None:
         if c.hi > c.lo:
             active.append(c)
     if not active:
-        return
+        return None
     cuts = sorted([0, days] + [x for c in active for x in (c.lo, c.hi)])
     segments = [(a, b - a) for a, b in zip(cuts, cuts[1:]) if b != a]
 
@@ -163,26 +199,74 @@ def price(source: Input, out: Output) -> None:
             for j, share in zip(members, apportion(parts, acc.round(mode))):
                 amounts[j] = share
 
+    return Taxed(None if r < 0 else regions[r].code, active, amounts, covered, days)
+
+
+def _emit(source: Input, policy: Policy, out: Output, rule_id: str, taxed: list[Taxed]) -> None:
+    """One adjustment taking included tax out of the subtotal (inclusive prices), then one line per component."""
     charged = 0
-    for amount in amounts:
-        charged = i64(charged + amount)
+    for group in taxed:
+        for amount in group.amounts:
+            charged = i64(charged + amount)
     if policy.tax_inclusive and charged != 0:
         back = i64(-charged)
         out.add(ChargeLine(rule_id, "adjustment", "Tax included in prices", None, "1", str(source.major(back)),
                            back, False))
-    for k, c in enumerate(active):
-        notes = []
-        if c.compound:
-            notes.append("compound")
-        if policy.tax_inclusive:
-            notes.append("included")
-        if c.hi - c.lo < days:
-            notes.append(f"{c.hi - c.lo}/{days} days")
-        label = f"{c.name} {c.rate.move_point_right(2).normalized()}%"
-        if notes:
-            label += " (" + ", ".join(notes) + ")"
-        out.add(ChargeLine(rule_id, "tax", clip_label(label), None, str(source.major(covered[k])), c.rate_text,
-                           amounts[k], False))
+    for group in taxed:
+        for k, c in enumerate(group.active):
+            notes = []
+            if group.region is not None:
+                notes.append(group.region)
+            if c.compound:
+                notes.append("compound")
+            if policy.tax_inclusive:
+                notes.append("included")
+            if c.hi - c.lo < group.days:
+                notes.append(f"{c.hi - c.lo}/{group.days} days")
+            label = f"{c.name} {c.rate.move_point_right(2).normalized()}%"
+            if notes:
+                label += " (" + ", ".join(notes) + ")"
+            out.add(ChargeLine(rule_id, "tax", clip_label(label), None, str(source.major(group.covered[k])),
+                               c.rate_text, group.amounts[k], False))
+
+
+def _region_of(line: ChargeLine, regions: list[Region]) -> int:
+    """The index of the region that taxes the line's category, or -1 (the customer's own region)."""
+    for r, region in enumerate(regions):
+        if in_categories(line, region.categories):
+            return r
+    return -1
+
+
+def read_regions(tax: Fields) -> list[Region]:
+    """facts.tax.regions: a region code, the categories it taxes (none in two regions), its rate or components."""
+    out: list[Region] = []
+    if not tax.has("regions"):
+        return out
+    seen: list[str] = []
+    for item in tax.objects("regions"):
+        code = item.string("region")
+        categories = optional_string_list(item, "categories")
+        name = item.string("name")
+        rate = item.decimal("rate")
+        if tax.failure.failed:
+            return out
+        if not categories:
+            item.fail("categories", "must name at least one category")
+            return out
+        for category in categories:
+            if category in seen:
+                item.fail("categories", f"{category} is already taxed by an earlier region")
+                return out
+            seen.append(category)
+        if rate.sign < 0:
+            item.fail("rate", "must not be negative")
+            return out
+        components = read_components(item, name, rate)
+        if tax.failure.failed:
+            return out
+        out.append(Region(code, categories, components))
+    return out
 
 
 def _clamp(day: int, days: int) -> int:

@@ -17,6 +17,10 @@
 // Inclusive prices (context.policy.tax_inclusive): the tax is extracted,
 // gross * m / (1 + sum of m), and an adjustment line takes it back out of the
 // subtotal so the total stays the gross.
+// facts.tax.regions (optional) tax the lines of some categories in another
+// region (its own name and rate, or components): each region's lines form a
+// base of their own, rounded on their own; reductions without a category stay
+// with the customer's region. Exempt categories and `exempt` still win.
 
 import {
   CalendarInstant, ChargeLine, Decimal, Fields, Fraction, Input, Output, Policy, addI64, allocate, apportion, clipLabel,
@@ -42,6 +46,22 @@ class Component {
   ) {}
 }
 
+// Lines of `categories` taxed by the region `code` instead of the customer's.
+class Region {
+  constructor(public code: string, public categories: string[], public components: Component[]) {}
+}
+
+// One region's tax: its components in effect, their amounts and the base each covered.
+class Taxed {
+  constructor(
+    public region: string | null,
+    public active: Component[],
+    public amounts: i64[],
+    public covered: i64[],
+    public days: i64,
+  ) {}
+}
+
 function price(input: Input, policy: Policy, out: Output): void {
   const ruleId = input.config.string("rule_id");
   if (out.failed) return;
@@ -56,10 +76,25 @@ function price(input: Input, policy: Policy, out: Output): void {
   if (rate.isNegative) return tax.fail("rate", "must not be negative");
   const read = readComponents(tax, name, rate);
   const exemptCategories = optionalStringList(tax, "exempt_categories");
+  const regions = readRegions(tax);
   if (out.failed || exempt) return;
+  const taxed = new Array<Taxed>();
+  for (let r = -1; r < regions.length; r++) {
+    const result = taxRegion(input, policy, out, r < 0 ? read : regions[r].components, exemptCategories, regions, r);
+    if (out.failed) return;
+    if (result != null) taxed.push(result);
+  }
+  emit(input, policy, out, ruleId, taxed);
+}
+
+// The tax of the lines of region `r` (-1: the customer's own region), or null when it charges nothing.
+function taxRegion(
+  input: Input, policy: Policy, out: Output, read: Component[], exemptCategories: string[] | null, regions: Region[],
+  r: i32,
+): Taxed | null {
   const components = new Array<Component>();
   for (let k = 0; k < read.length; k++) if (!read[k].rate.isZero) components.push(read[k]);
-  if (components.length == 0) return;
+  if (components.length == 0) return null;
 
   // The base: positive taxable lines less their share of the reductions.
   const positives = new Array<i64>();
@@ -69,6 +104,7 @@ function price(input: Input, policy: Policy, out: Output): void {
     const line = input.charges[i];
     if (!line.taxable || line.kind == "tax") continue;
     if (exemptCategories != null && inCategories(line, exemptCategories)) continue;
+    if (regionOf(line, regions) != r) continue;
     if (line.kind == "discount") {
       if (policy.discountsReduceTaxBase) reductions = addI64(reductions, line.amount);
     } else if (line.amount > 0) {
@@ -81,7 +117,7 @@ function price(input: Input, policy: Policy, out: Output): void {
   let taken: i64 = reductions < 0 ? negI64(reductions) : 0;
   if (taken > supply) taken = supply;
   const total = supply - taken;
-  if (total == 0) return;
+  if (total == 0) return null;
   let bases = positives;
   if (taken > 0) {
     const shares = allocate(taken, positives);
@@ -99,10 +135,16 @@ function price(input: Input, policy: Policy, out: Output): void {
   if (windowed) {
     const periodStart = CalendarInstant.parse(input.context.periodStart);
     const periodEnd = CalendarInstant.parse(input.context.periodEnd);
-    if (periodStart == null || periodEnd == null) return out.fail("context.period: must be RFC 3339 UTC instants");
+    if (periodStart == null || periodEnd == null) {
+      out.fail("context.period: must be RFC 3339 UTC instants");
+      return null;
+    }
     start = periodStart.days;
     days = periodEnd.days - start;
-    if (days <= 0) return out.fail("context.period: must cover at least one day");
+    if (days <= 0) {
+      out.fail("context.period: must cover at least one day");
+      return null;
+    }
   }
   const active = new Array<Component>();
   for (let k = 0; k < components.length; k++) {
@@ -111,7 +153,7 @@ function price(input: Input, policy: Policy, out: Output): void {
     c.hi = c.to == null ? days : clamp((<CalendarInstant>c.to).days - start, days);
     if (c.hi > c.lo) active.push(c);
   }
-  if (active.length == 0) return;
+  if (active.length == 0) return null;
   const cuts = new Array<i64>();
   cuts.push(0);
   cuts.push(days);
@@ -206,24 +248,77 @@ function price(input: Input, policy: Policy, out: Output): void {
     }
   }
 
+  return new Taxed(r < 0 ? null : regions[r].code, active, amounts, covered, days);
+}
+
+// One adjustment taking included tax out of the subtotal (inclusive prices), then one line per component.
+function emit(input: Input, policy: Policy, out: Output, ruleId: string, taxed: Taxed[]): void {
   let charged: i64 = 0;
-  for (let k = 0; k < active.length; k++) charged = addI64(charged, amounts[k]);
+  for (let t = 0; t < taxed.length; t++) {
+    for (let k = 0; k < taxed[t].amounts.length; k++) charged = addI64(charged, taxed[t].amounts[k]);
+  }
   if (policy.taxInclusive && charged != 0) {
     const back = negI64(charged);
     out.add(new ChargeLine(ruleId, "adjustment", "Tax included in prices", null, "1", input.major(back).toString(),
                            back, false));
   }
-  for (let k = 0; k < active.length; k++) {
-    const c = active[k];
-    const notes = new Array<string>();
-    if (c.compound) notes.push("compound");
-    if (policy.taxInclusive) notes.push("included");
-    if (c.hi - c.lo < days) notes.push((c.hi - c.lo).toString() + "/" + days.toString() + " days");
-    let label = c.name + " " + c.rate.movePointRight(2).normalized().toString() + "%";
-    if (notes.length > 0) label += " (" + notes.join(", ") + ")";
-    const base = input.major(covered[k]).toString();
-    out.add(new ChargeLine(ruleId, "tax", clipLabel(label), null, base, c.rateText, amounts[k], false));
+  for (let t = 0; t < taxed.length; t++) {
+    const group = taxed[t];
+    for (let k = 0; k < group.active.length; k++) {
+      const c = group.active[k];
+      const notes = new Array<string>();
+      if (group.region != null) notes.push(<string>group.region);
+      if (c.compound) notes.push("compound");
+      if (policy.taxInclusive) notes.push("included");
+      if (c.hi - c.lo < group.days) notes.push((c.hi - c.lo).toString() + "/" + group.days.toString() + " days");
+      let label = c.name + " " + c.rate.movePointRight(2).normalized().toString() + "%";
+      if (notes.length > 0) label += " (" + notes.join(", ") + ")";
+      const base = input.major(group.covered[k]).toString();
+      out.add(new ChargeLine(ruleId, "tax", clipLabel(label), null, base, c.rateText, group.amounts[k], false));
+    }
   }
+}
+
+// The index of the region that taxes the line's category, or -1 (the customer's own region).
+function regionOf(line: ChargeLine, regions: Region[]): i32 {
+  for (let r = 0; r < regions.length; r++) if (inCategories(line, regions[r].categories)) return r;
+  return -1;
+}
+
+// facts.tax.regions: each a region code, the categories it taxes (no category in two regions) and its single
+// name and rate or components.
+function readRegions(tax: Fields): Region[] {
+  const out = new Array<Region>();
+  if (!tax.has("regions")) return out;
+  const items = tax.objects("regions");
+  const seen = new Array<string>();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const code = item.string("region");
+    const categories = optionalStringList(item, "categories");
+    const name = item.string("name");
+    const rate = item.decimal("rate");
+    if (tax.failure.failed) return out;
+    if (categories == null || categories.length == 0) {
+      item.fail("categories", "must name at least one category");
+      return out;
+    }
+    for (let c = 0; c < categories.length; c++) {
+      if (seen.includes(categories[c])) {
+        item.fail("categories", categories[c] + " is already taxed by an earlier region");
+        return out;
+      }
+      seen.push(categories[c]);
+    }
+    if (rate.isNegative) {
+      item.fail("rate", "must not be negative");
+      return out;
+    }
+    const components = readComponents(item, name, rate);
+    if (tax.failure.failed) return out;
+    out.push(new Region(code, categories, components));
+  }
+  return out;
 }
 
 function clamp(day: i64, days: i64): i64 {
