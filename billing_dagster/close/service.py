@@ -80,6 +80,7 @@ class CloseService:
                period: Period) -> dict[str, StoredDocument]:
         usage = self.usage(tenants, period) if tenants else {}
         carried = self.store.carried_into(tenants, period.start.date())
+        entries, adjustments = self.store.time_entries(tenants, period), self.store.adjustments(tenants, period)
         packs: dict[str, StoredDocument] = {}
         texts: dict[str, StoredDocument] = {}
         for tenant in tenants:
@@ -89,7 +90,13 @@ class CloseService:
                 close.failure = Failure(Stage.FACTS, "program", "the pricing program declares facts that cannot be "
                                         "built: " + "; ".join(problem.message for problem in plan.problems))
                 continue
-            pack = build_planned_fact_pack(account, period, usage.get(tenant, {}), plan, carried.get(tenant))
+            try:
+                pack = build_planned_fact_pack(account, period, usage.get(tenant, {}), plan, carried.get(tenant),
+                                               time_entries=entries.get(tenant, ()),
+                                               adjustments=adjustments.get(tenant, ()))
+            except ValueError as error:  # e.g. an adjustment in another currency than the tenant's
+                close.failure = Failure(Stage.FACTS, "facts", str(error))
+                continue
             document = canonical_json(pack)
             texts[tenant] = StoredDocument(document, sha256_hex(document))
             packs[tenant] = StoredDocument(pack, texts[tenant].sha256)

@@ -32,7 +32,7 @@ def build_fact_pack(account: TenantAccount, period: Period, usage: dict[str, dic
     if time_entries or "time_entries" in read:
         pack["time_entries"] = time_entries_pack(time_entries)
     if adjustments or "adjustments" in read:
-        pack["adjustments"] = adjustments_pack(adjustments)
+        pack["adjustments"] = adjustments_pack(adjustments, account.currency)
     subscription = _subscription_facts(account, period)
     if subscription is not None:
         pack["subscription"] = subscription
@@ -54,10 +54,13 @@ def time_entries_pack(entries: Sequence[TimeEntrySpec]) -> dict:
     return pack
 
 
-def adjustments_pack(adjustments: Sequence[AdjustmentSpec]) -> dict:
-    """{adjustment_id: Adjustment}; `category` only when the adjustment has one."""
+def adjustments_pack(adjustments: Sequence[AdjustmentSpec], currency: str) -> dict:
+    """{adjustment_id: Adjustment}; `category` only when the adjustment has one. Amounts are minor units of
+    the invoice's currency, so an adjustment in another currency is refused, never converted or dropped."""
     pack = {}
     for a in adjustments:
+        if a.currency != currency:
+            raise ValueError(f"adjustment {a.adjustment_id}: currency {a.currency} is not the tenant's {currency}")
         entry = {"kind": a.kind, "amount": a.amount_minor, "description": a.description, "reason": a.reason,
                  "taxable": a.taxable}
         if a.category is not None:

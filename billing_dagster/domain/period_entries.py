@@ -26,6 +26,7 @@ class AdjustmentSpec:
     adjustment_id: str
     kind: str  # credit | charge
     amount_minor: int  # positive; the kind gives the sign
+    currency: str  # must be the tenant's
     description: str
     reason: str
     taxable: bool = False

@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 from billing_dagster.domain.accounts import TenantAccount
 from billing_dagster.domain.canonical import canonical_json
 from billing_dagster.domain.invoicing import InvoiceDraft
+from billing_dagster.domain.period_entries import AdjustmentSpec, TimeEntrySpec
 from billing_dagster.domain.periods import Period
 from billing_dagster.store import models as m
+from billing_dagster.store.period_facts import period_adjustments, period_time_entries
 from billing_dagster.store.repository import BillingRepository
 from billing_dagster.store.upsert import upsert
 
@@ -88,6 +90,16 @@ class CloseStore:
             rows = s.execute(select(m.ChargeDocument.tenant_id, m.ChargeDocument.carry).where(
                 m.ChargeDocument.tenant_id.in_(list(tenant_ids)), m.ChargeDocument.period == previous))
             return {tenant: dict(carry or {}) for tenant, carry in rows}
+
+    def time_entries(self, tenant_ids: Sequence[str], period: Period) -> dict[str, list[TimeEntrySpec]]:
+        """The batch's time entries started in `period` (one query)."""
+        with self.session() as s:
+            return period_time_entries(s, tenant_ids, period)
+
+    def adjustments(self, tenant_ids: Sequence[str], period: Period) -> dict[str, list[AdjustmentSpec]]:
+        """The batch's unvoided adjustments applying in `period` (one query)."""
+        with self.session() as s:
+            return period_adjustments(s, tenant_ids, period)
 
     def save_fact_packs(self, period: date, packs: dict[str, StoredDocument]) -> None:
         rows = [{"tenant_id": tenant, "period": period, "document": pack.document, "sha256": pack.sha256,
