@@ -1,9 +1,11 @@
 """Subcommands: plan-inputs, rate and modules dry-run (module authors and auditors); serve and api-keys (the
-ingestion API); quarantine (inspect and replay refused usage)."""
+ingestion API); quarantine (inspect and replay refused usage); time-entries and adjustments (facts of the hourly and
+manual-adjustments modules)."""
 
 import argparse
 
-from billing_dagster.commands import api_keys, dry_run, plan_inputs, quarantine, rate, serve
+from billing_dagster.commands import (adjustments, api_keys, dry_run, plan_inputs, quarantine, rate, serve,
+                                     time_entries)
 
 __all__ = ["register"]
 
@@ -16,3 +18,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     serve.register(commands)
     api_keys.register(commands)
     quarantine.register(commands)
+    time_entries.register(commands)
+    adjustments.register(commands)

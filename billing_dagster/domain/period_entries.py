@@ -31,3 +31,14 @@ class AdjustmentSpec:
     reason: str
     taxable: bool = False
     category: str | None = None
+
+
+MAX_KEY = 64
+
+
+def key(value, name: str) -> str:
+    """An id as the contracts take it (contracts_types.Key): non-empty, no whitespace, at most 64 characters."""
+    if not isinstance(value, str) or not value or any(c.isspace() for c in value) or len(value) > MAX_KEY:
+        raise ValueError(f"{name}: expected a non-empty id without spaces (at most {MAX_KEY} characters), "
+                         f"got {value!r}")
+    return value

@@ -7,9 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from billing_dagster.domain.period_entries import TimeEntrySpec
+from billing_dagster.domain.period_entries import TimeEntrySpec, key
 
-MAX_KEY = 64
 MAX_TEXT = 300
 MAX_SECONDS = 2**53 - 1
 COLUMNS = ("tenant_id", "entry_id", "user", "user_type", "start", "seconds", "billable", "description")
@@ -35,6 +34,8 @@ class RowError(ValueError):
 def parse_row(raw: dict, tenant: str | None = None, text_values: bool = False) -> TimeEntryRow:
     """`raw` holds the row's fields; `tenant` (from --tenant) fills or must equal its tenant_id; `text_values`
     is true for CSV, where seconds and billable are text ("3600", "true")."""
+    if text_values and raw.get("tenant_id") == "":
+        raw = {name: value for name, value in raw.items() if name != "tenant_id"}  # an empty CSV cell
     problems = [f"{name}: unknown column (known: {', '.join(COLUMNS)})" for name in raw if name not in COLUMNS]
     problems += [f"{name}: missing" for name in REQUIRED if raw.get(name) is None]
     values = {name: _checked(name, raw[name], text_values, problems) for name in COLUMNS
@@ -69,14 +70,6 @@ def _checked(name: str, value, text_values: bool, problems: list[str]):
     except ValueError as error:
         problems.append(str(error))
         return None
-
-
-def key(value, name: str) -> str:
-    """A non-empty identifier without whitespace, at most 64 characters (contracts_types.Key)."""
-    if not isinstance(value, str) or not value or any(c.isspace() for c in value) or len(value) > MAX_KEY:
-        raise ValueError(f"{name}: expected a non-empty id without spaces (at most {MAX_KEY} characters), "
-                         f"got {value!r}")
-    return value
 
 
 def _text(value, name: str, limit: int) -> str:
