@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import case, delete, func, or_, select
+from sqlalchemy import and_, case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from billing_dagster.domain.accounts import TenantAccount
@@ -162,8 +162,9 @@ class CloseStore:
         """Stored totals and line sums of the batch's standard invoices, in one query over the batch's rows
         only (grouping every invoice line of the table would grow with all tenants ever invoiced)."""
         invoice, line = m.Invoice, m.InvoiceLine
-        untraced = case((or_(func.coalesce(line.module_sha256, "") == "",
-                             func.coalesce(line.input_sha256, "") == ""), 1), else_=0)
+        # An invoice without lines (nothing billed: no time, no adjustments) joins one all-NULL row: not untraced.
+        untraced = case((and_(line.id.is_not(None), or_(func.coalesce(line.module_sha256, "") == "",
+                                                        func.coalesce(line.input_sha256, "") == "")), 1), else_=0)
         query = (select(invoice.tenant_id, invoice.total, invoice.subtotal, invoice.discount, invoice.tax,
                         func.coalesce(func.sum(line.amount), 0), func.count(line.id),
                         func.coalesce(func.sum(untraced), 0), invoice.charges_sha256)
