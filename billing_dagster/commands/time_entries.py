@@ -14,7 +14,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "time-entries", help="import or list time entries (hourly billing)",
         description="Exit 0 ok, 1 the file or the billing database could not be used or a row is invalid "
-                    "(nothing imported), 2 unknown tenant.")
+                    "(nothing imported; an unknown tenant is a bad row), 2 list: unknown tenant.")
     actions = parser.add_subparsers(dest="action", required=True)
     load = actions.add_parser(
         "import", help="import a CSV (header row) or JSONL file: every row or none",
@@ -78,7 +78,7 @@ def _read(path: Path, given_format: str | None, tenant: str | None) -> tuple[lis
 def _list(args: argparse.Namespace) -> int:
     from billing_dagster.domain.periods import isoformat_utc
     from billing_dagster.domain.time_entry_rows import parse_instant
-    from billing_dagster.store.time_entries import list_time_entries
+    from billing_dagster.store.time_entries import UnknownTenant, list_time_entries
 
     try:
         start = None if args.start is None else parse_instant(args.start, "--from")
@@ -88,32 +88,29 @@ def _list(args: argparse.Namespace) -> int:
         return exits.FAILED
 
     def action(engine) -> int:
-        if not _tenant_known(engine, args.tenant):
-            print(f"time-entries list: tenant {args.tenant!r} is not in the billing database", file=sys.stderr)
+        try:
+            stored = list_time_entries(engine, args.tenant, start, end)
+        except UnknownTenant as error:
+            print(f"time-entries list: {error}", file=sys.stderr)
             return exits.MISSING
-        stored = list_time_entries(engine, args.tenant, start, end)
         entries = [{"entry_id": s.entry.entry_id, "user": s.entry.user, "user_type": s.entry.user_type,
                     "start": isoformat_utc(s.entry.start), "seconds": s.entry.seconds, "billable": s.entry.billable,
                     "description": s.entry.description, "source": s.source} for s in stored]
-        if args.json:
-            print(json.dumps(entries, indent=2))
-            return exits.OK
-        print(f"{'entry_id':<20}  {'start (UTC)':<20}  {'seconds':>8}  {'billable':<8}  {'user':<16}  "
-              f"{'user_type':<12}  description")
-        for e in entries:
-            print(f"{e['entry_id']:<20}  {e['start']:<20}  {e['seconds']:>8}  {str(e['billable']).lower():<8}  "
-                  f"{e['user']:<16}  {e['user_type']:<12}  {e['description']}")
-        print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}, "
-              f"{sum(e['seconds'] for e in entries if e['billable'])} billable seconds")
+        _print_entries(entries, args.json)
         return exits.OK
 
     return run_with_engine("time-entries list", action)
 
 
-def _tenant_known(engine, tenant_id: str) -> bool:
-    from sqlalchemy import select
 
-    from billing_dagster.store import models as m
-
-    with engine.connect() as conn:
-        return conn.scalar(select(m.Tenant.id).where(m.Tenant.id == tenant_id)) is not None
+def _print_entries(entries: list[dict], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(entries, indent=2))
+        return
+    print(f"{'entry_id':<20}  {'start (UTC)':<20}  {'seconds':>8}  {'billable':<8}  {'user':<16}  "
+          f"{'user_type':<12}  description")
+    for e in entries:
+        print(f"{e['entry_id']:<20}  {e['start']:<20}  {e['seconds']:>8}  {str(e['billable']).lower():<8}  "
+              f"{e['user']:<16}  {e['user_type']:<12}  {e['description']}")
+    print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}, "
+          f"{sum(e['seconds'] for e in entries if e['billable'])} billable seconds")

@@ -30,7 +30,7 @@ def file_format(path: Path, given: str | None) -> str:
 
 
 def read_rows(path: Path, fmt: str) -> Iterator[FileRow]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:  # a spreadsheet's byte-order mark is not a column
         yield from (_csv_rows(handle) if fmt == "csv" else _jsonl_rows(handle))
 
 

@@ -19,6 +19,10 @@ _CHUNK = 500  # entry ids per lookup query (SQLite caps bound parameters)
 _VALUES = ("user", "user_type", "started_at", "seconds", "billable", "description")
 
 
+class UnknownTenant(LookupError):
+    """The tenant named is not in the billing database."""
+
+
 class ImportRefused(ValueError):
     """The import wrote nothing; `problems` names every bad row as "source:line: field: message"."""
 
@@ -72,7 +76,8 @@ def import_time_entries(engine: Engine, rows: Sequence[tuple[int, TimeEntryRow]]
 
 def list_time_entries(engine: Engine, tenant_id: str, start: datetime | None = None,
                       end: datetime | None = None) -> list[StoredTimeEntry]:
-    """A tenant's entries whose start is in [start, end) (either bound optional), by start then entry id."""
+    """A tenant's entries whose start is in [start, end) (either bound optional), by start then entry id;
+    UnknownTenant when the billing database does not know the tenant."""
     t = m.TimeEntryRecord
     query = select(t).where(t.tenant_id == tenant_id).order_by(t.started_at, t.entry_id)
     if start is not None:
@@ -80,6 +85,8 @@ def list_time_entries(engine: Engine, tenant_id: str, start: datetime | None = N
     if end is not None:
         query = query.where(t.started_at < end)
     with engine.connect() as conn:
+        if conn.scalar(select(m.Tenant.id).where(m.Tenant.id == tenant_id)) is None:
+            raise UnknownTenant(f"tenant {tenant_id!r} is not in the billing database")
         return [StoredTimeEntry(r.tenant_id, TimeEntrySpec(r.entry_id, r.user, r.user_type, r.started_at, r.seconds,
                                                            r.billable, r.description), r.source, r.imported_at)
                 for r in conn.execute(query)]

@@ -130,3 +130,10 @@ def test_an_unreadable_file_or_format_exits_1(world, tmp_path, capsys):
     assert code == 1 and "pass --format csv|jsonl" in err
     assert _run(capsys, "import", str(odd), "--tenant", "acme", "--format", "csv")[0] == 0
 
+
+
+def test_a_spreadsheet_byte_order_mark_is_not_part_of_the_first_column(world, tmp_path, capsys):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD_CSV.encode())
+    code, out, err = _run(capsys, "import", str(path), "--tenant", "acme")
+    assert code == 0 and "2 imported" in out, err
