@@ -19,7 +19,7 @@ STAGES = (Stage.FACTS, Stage.CHARGES, Stage.INVOICES)
 @dataclass(frozen=True, slots=True)
 class Failure:
     stage: Stage
-    reason: str  # unknown_tenant | missing_input | program | module_error | invoice | finalized
+    reason: str  # unknown_tenant | missing_input | program | facts | module_error | invoice | finalized
     detail: str
 
     def __str__(self) -> str:

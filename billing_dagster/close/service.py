@@ -121,11 +121,19 @@ class CloseService:
                 closes[tenant].failure = Failure(Stage.FACTS, "missing_input", str(error))
                 del plans[tenant]
         carried = self.store.carried_into(list(plans), group.previous_key)
+        entries = self.store.time_entries(list(plans), period)
+        adjustments = self.store.adjustments(list(plans), period)
         packs: dict[str, StoredDocument] = {}
         texts: dict[str, StoredDocument] = {}
         for tenant, plan in plans.items():
             account, close = accounts[tenant], closes[tenant]
-            pack = build_planned_fact_pack(account, period, usage.get(tenant, {}), plan, carried.get(tenant))
+            try:
+                pack = build_planned_fact_pack(account, period, usage.get(tenant, {}), plan, carried.get(tenant),
+                                               time_entries=entries.get(tenant, ()),
+                                               adjustments=adjustments.get(tenant, ()))
+            except ValueError as error:  # e.g. an adjustment in another currency than the tenant's
+                close.failure = Failure(Stage.FACTS, "facts", str(error))
+                continue
             document = canonical_json(pack)
             texts[tenant] = StoredDocument(document, sha256_hex(document))
             packs[tenant] = StoredDocument(pack, texts[tenant].sha256)

@@ -1,9 +1,11 @@
 """Subcommands: plan-inputs, rate and modules dry-run (module authors and auditors); serve and api-keys (the
-ingestion API); quarantine (inspect and replay refused usage); tax (set and show tax regions)."""
+ingestion API); quarantine (inspect and replay refused usage); tax (set and show tax regions); time-entries and
+adjustments (facts of the hourly and manual-adjustments modules)."""
 
 import argparse
 
-from billing_dagster.commands import api_keys, dry_run, plan_inputs, quarantine, rate, serve, tax
+from billing_dagster.commands import (adjustments, api_keys, dry_run, plan_inputs, quarantine, rate, serve, tax,
+                                      time_entries)
 
 __all__ = ["register"]
 
@@ -17,3 +19,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     api_keys.register(commands)
     quarantine.register(commands)
     tax.register(commands)
+    time_entries.register(commands)
+    adjustments.register(commands)

@@ -1,9 +1,11 @@
 """Fact packs: the facts a tenant-period's program may read, built from account and usage values."""
 
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 from billing_dagster.domain.accounts import SubscriptionSpec, TenantAccount
 from billing_dagster.domain.decimals import decimal_text
+from billing_dagster.domain.period_entries import AdjustmentSpec, TimeEntrySpec
 from billing_dagster.domain.periods import Period, isoformat_utc
 from billing_dagster.domain.tax_facts import tax_facts
 
@@ -12,8 +14,14 @@ from billing_dagster.domain.tax_facts import tax_facts
 KEYED_PACKS = frozenset({"usage", "time_entries", "buckets", "adjustments"})
 
 
-def build_fact_pack(account: TenantAccount, period: Period, usage: dict[str, dict], carried: dict | None = None) -> dict:
-    """Every fact of a tenant-period; `carried` is what the previous period's program carried forward."""
+def build_fact_pack(account: TenantAccount, period: Period, usage: dict[str, dict], carried: dict | None = None,
+                    *, time_entries: Sequence[TimeEntrySpec] = (), adjustments: Sequence[AdjustmentSpec] = (),
+                    read: Collection[str] = ()) -> dict:
+    """Every fact of a tenant-period; `carried` is what the previous period's program carried forward.
+
+    `time_entries` and `adjustments` are the period's (the caller selects them); their packs are present when
+    they have entries or when the program reads them (`read`: pack names), so a program that reads one sees
+    `{}` for "none this period" rather than no pack at all."""
     pack = {
         "customer": {"tenant": account.tenant_id, "currency": account.currency, "name": account.name,
                      "timezone": account.cycle.timezone, "billing_interval": account.cycle.interval.value,
@@ -23,6 +31,10 @@ def build_fact_pack(account: TenantAccount, period: Period, usage: dict[str, dic
     }
     if account.buckets:
         pack["buckets"] = _buckets(account, (carried or {}).get("buckets", {}))
+    if time_entries or "time_entries" in read:
+        pack["time_entries"] = time_entries_pack(time_entries)
+    if adjustments or "adjustments" in read:
+        pack["adjustments"] = adjustments_pack(adjustments, account.currency)
     subscriptions = [_subscription_facts(account, period, sub) for sub in account.subscriptions]
     if subscriptions:
         pack["subscription"] = subscriptions[-1]
@@ -35,6 +47,36 @@ def _buckets(account: TenantAccount, carried: dict) -> dict:
     return {b.bucket_id: {"metric": b.metric, "included": decimal_text(b.included),
                           "carried_in": list(carried.get(b.bucket_id, {}).get("carried_in", []))}
             for b in sorted(account.buckets, key=lambda b: b.bucket_id)}
+
+
+def time_entries_pack(entries: Sequence[TimeEntrySpec]) -> dict:
+    """{entry_id: TimeEntry}; a repeated entry id is a caller bug, never silently merged."""
+    pack = {e.entry_id: {"user": e.user, "user_type": e.user_type, "start": isoformat_utc(e.start),
+                         "seconds": e.seconds, "billable": e.billable, "description": e.description}
+            for e in entries}
+    _unique(pack, entries, "time entry")
+    return pack
+
+
+def adjustments_pack(adjustments: Sequence[AdjustmentSpec], currency: str) -> dict:
+    """{adjustment_id: Adjustment}; `category` only when the adjustment has one. Amounts are minor units of
+    the invoice's currency, so an adjustment in another currency is refused, never converted or dropped."""
+    pack = {}
+    for a in adjustments:
+        if a.currency != currency:
+            raise ValueError(f"adjustment {a.adjustment_id}: currency {a.currency} is not the tenant's {currency}")
+        entry = {"kind": a.kind, "amount": a.amount_minor, "description": a.description, "reason": a.reason,
+                 "taxable": a.taxable}
+        if a.category is not None:
+            entry["category"] = a.category
+        pack[a.adjustment_id] = entry
+    _unique(pack, adjustments, "adjustment")
+    return pack
+
+
+def _unique(pack: dict, items: Sequence, what: str) -> None:
+    if len(pack) != len(items):
+        raise ValueError(f"{what} ids repeat: {len(items)} {what}s but {len(pack)} distinct ids")
 
 
 def _usage_entry(values: dict) -> dict:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from billing_dagster.domain.accounts import TenantAccount
 from billing_dagster.domain.facts import KEYED_PACKS, build_fact_pack
+from billing_dagster.domain.period_entries import AdjustmentSpec, TimeEntrySpec
 from billing_dagster.domain.periods import Period
 from billing_dagster.domain.programs import ProgramStep
 from billing_dagster.runtime.catalog import ModuleCatalog
@@ -29,13 +30,13 @@ PACK_KINDS = {
                     "billing DB: tax_regions, tax_components, tenants, tenant_tax_exemptions, "
                     "tenant_tax_line_regions"),
     "usage": PackKind(("count", "max", "min", "sum"), "lake: usage_daily", per_day=True),
-    # Keyed packs of the producers hourly and bucket-overage (contracts_facts TimeEntry, Bucket). The pipeline's
-    # builder does not supply them yet; a rate document (billing-dagster rate --input) carries them in facts.
+    # Keyed packs of the producers hourly and bucket-overage (contracts_facts TimeEntry, Bucket): the period's
+    # time entries (billing-dagster time-entries import) and the plan's buckets.
     "time_entries": PackKind(("billable", "description", "seconds", "start", "user", "user_type"),
                              "billing DB: time_entries"),
     "buckets": PackKind(("carried_in", "included", "metric"), "billing DB: buckets (+ previous period's carry)"),
     # Operator-entered credits and charges by adjustment id (transformer manual-adjustments; contracts_facts
-    # Adjustment). Not built by the pipeline yet either: a rate document carries them in facts.
+    # Adjustment): the period's unvoided adjustments (billing-dagster adjustments add).
     "adjustments": PackKind(("amount", "category", "description", "kind", "reason", "taxable"),
                             "billing DB: adjustments"),
 }
@@ -164,12 +165,15 @@ def pack_for_plan(pack: dict, plan: FactPlan) -> dict:
 
 
 def build_planned_fact_pack(account: TenantAccount, period: Period, usage: dict[str, dict], plan: FactPlan,
-                            carried: dict | None = None) -> dict:
+                            carried: dict | None = None, *, time_entries: Sequence[TimeEntrySpec] = (),
+                            adjustments: Sequence[AdjustmentSpec] = ()) -> dict:
     """build_fact_pack limited to the plan: only planned metrics are aggregated in, then pack_for_plan."""
     metrics = planned_usage_metrics(plan)
     if metrics is not None:
         usage = {metric: values for metric, values in usage.items() if metric in metrics}
-    return pack_for_plan(build_fact_pack(account, period, usage, carried), plan)
+    pack = build_fact_pack(account, period, usage, carried, time_entries=time_entries, adjustments=adjustments,
+                           read={item.pack for item in plan.packs})
+    return pack_for_plan(pack, plan)
 
 
 def planned_usage_metrics(plan: FactPlan) -> list[str] | None:

@@ -9,15 +9,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import case, delete, func, or_, select
+from sqlalchemy import and_, case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from billing_dagster.domain.accounts import TenantAccount
 from billing_dagster.domain.billing_cycle import BillingCycle
 from billing_dagster.domain.canonical import canonical_json
 from billing_dagster.domain.invoicing import InvoiceDraft
+from billing_dagster.domain.period_entries import AdjustmentSpec, TimeEntrySpec
 from billing_dagster.domain.periods import Period
 from billing_dagster.store import models as m
+from billing_dagster.store.period_facts import period_adjustments, period_time_entries
 from billing_dagster.store.repository import BillingRepository
 from billing_dagster.store.upsert import upsert
 
@@ -92,6 +94,16 @@ class CloseStore:
                 m.ChargeDocument.tenant_id.in_(list(tenant_ids)), m.ChargeDocument.period == previous))
             return {tenant: dict(carry or {}) for tenant, carry in rows}
 
+    def time_entries(self, tenant_ids: Sequence[str], period: Period) -> dict[str, list[TimeEntrySpec]]:
+        """The batch's time entries started in `period` (one query)."""
+        with self.session() as s:
+            return period_time_entries(s, tenant_ids, period)
+
+    def adjustments(self, tenant_ids: Sequence[str], period: Period) -> dict[str, list[AdjustmentSpec]]:
+        """The batch's unvoided adjustments applying in `period` (one query)."""
+        with self.session() as s:
+            return period_adjustments(s, tenant_ids, period)
+
     def save_fact_packs(self, period: date, packs: dict[str, StoredDocument]) -> None:
         rows = [{"tenant_id": tenant, "period": period, "document": pack.document, "sha256": pack.sha256,
                  "built_at": _now()} for tenant, pack in packs.items()]
@@ -154,8 +166,9 @@ class CloseStore:
         """Stored totals and line sums of the batch's standard invoices, in one query over the batch's rows
         only (grouping every invoice line of the table would grow with all tenants ever invoiced)."""
         invoice, line = m.Invoice, m.InvoiceLine
-        untraced = case((or_(func.coalesce(line.module_sha256, "") == "",
-                             func.coalesce(line.input_sha256, "") == ""), 1), else_=0)
+        # An invoice without lines (nothing billed: no time, no adjustments) joins one all-NULL row: not untraced.
+        untraced = case((and_(line.id.is_not(None), or_(func.coalesce(line.module_sha256, "") == "",
+                                                        func.coalesce(line.input_sha256, "") == "")), 1), else_=0)
         query = (select(invoice.tenant_id, invoice.total, invoice.subtotal, invoice.discount, invoice.tax,
                         func.coalesce(func.sum(line.amount), 0), func.count(line.id),
                         func.coalesce(func.sum(untraced), 0), invoice.charges_sha256)

@@ -3,8 +3,8 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
-                        text)
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from billing_dagster.store.types import ExactDecimal, UTCDateTime
@@ -318,3 +318,51 @@ class TenantTaxLineRegion(Base):
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
     category: Mapped[str] = mapped_column(String(64), primary_key=True)
     region_code: Mapped[str] = mapped_column(ForeignKey("tax_regions.code"))
+
+
+class TimeEntryRecord(Base):
+    """A tracked block of work, imported from a file (billing-dagster time-entries import); it belongs to the
+    billing period its start falls in. Re-importing an entry id with the same values changes nothing."""
+
+    __tablename__ = "time_entries"
+    __table_args__ = (UniqueConstraint("tenant_id", "entry_id"),
+                      Index("ix_time_entries_tenant_started", "tenant_id", "started_at"))
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    entry_id: Mapped[str] = mapped_column(String(64))
+    user: Mapped[str] = mapped_column(String(64))
+    user_type: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    seconds: Mapped[int] = mapped_column(BigInteger)
+    billable: Mapped[bool] = mapped_column(Boolean)
+    description: Mapped[str] = mapped_column(String(300))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(255))  # the imported file's name
+
+
+class AdjustmentRecord(Base):
+    """An operator-entered credit or charge of the billing period containing `applies_at`. Never deleted:
+    a void is recorded (voided_at, void_reason) and keeps it out of every later fact pack."""
+
+    __tablename__ = "adjustments"
+    __table_args__ = (UniqueConstraint("tenant_id", "adjustment_id"),
+                      CheckConstraint("amount_minor > 0", name="ck_adjustments_amount_positive"),
+                      CheckConstraint("kind IN ('credit', 'charge')", name="ck_adjustments_kind"),
+                      Index("ix_adjustments_tenant_applies", "tenant_id", "applies_at"))
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    adjustment_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # credit | charge
+    amount_minor: Mapped[int] = mapped_column(BigInteger)  # positive minor units; the kind gives the sign
+    currency: Mapped[str] = mapped_column(String(3))  # always the tenant's currency
+    description: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(String(300))
+    taxable: Mapped[bool] = mapped_column(Boolean)
+    category: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    applies_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    void_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
