@@ -86,8 +86,8 @@ class CloseService:
             account, close = accounts[tenant], batch.tenants[tenant]
             plan = self.pricer.plan(program_for(account))
             if plan.problems:
-                close.failure = Failure(Stage.FACTS, "program", "the pricing program declares facts that cannot be "
-                                        "built: " + "; ".join(problem.message for problem in plan.problems))
+                close.failure = Failure(Stage.FACTS, "program", "the pricing program cannot run: "
+                                        + "; ".join(problem.message for problem in plan.problems))
                 continue
             pack = build_planned_fact_pack(account, period, usage.get(tenant, {}), plan, carried.get(tenant))
             document = canonical_json(pack)
