@@ -1,9 +1,9 @@
 """Subcommands: plan-inputs, rate and modules dry-run (module authors and auditors); serve and api-keys (the
-ingestion API); quarantine (inspect and replay refused usage)."""
+ingestion API); quarantine (inspect and replay refused usage); plans (a plan's pricing program)."""
 
 import argparse
 
-from billing_dagster.commands import api_keys, dry_run, plan_inputs, quarantine, rate, serve
+from billing_dagster.commands import api_keys, dry_run, plan_inputs, plans, quarantine, rate, serve
 
 __all__ = ["register"]
 
@@ -16,3 +16,4 @@ def register(commands: argparse._SubParsersAction) -> None:
     serve.register(commands)
     api_keys.register(commands)
     quarantine.register(commands)
+    plans.register(commands)
