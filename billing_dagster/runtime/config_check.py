@@ -47,8 +47,14 @@ def config_errors(module: ModuleRef, config: object) -> list[str]:
     validator = config_validator(module)
     if validator is None:
         return []
+    errors = list(validator.iter_errors(config))
+    # An if/then keyed on an absent property applies vacuously; when the object already lacks a required key,
+    # the then-branch's demands on it are noise ("mode" missing would also ask for tiers, rate, unit_price...).
+    lacking = {tuple(e.absolute_path) for e in errors if e.validator == "required" and "then" not in e.schema_path}
     messages: list[str] = []
-    for error in validator.iter_errors(config):
+    for error in errors:
+        if "then" in error.schema_path and tuple(error.absolute_path) in lacking:
+            continue
         messages += [m for m in _describe(error) if m not in messages]
     return messages
 
