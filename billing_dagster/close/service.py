@@ -84,7 +84,7 @@ class CloseService:
         texts: dict[str, StoredDocument] = {}
         for tenant in tenants:
             account, close = accounts[tenant], batch.tenants[tenant]
-            plan = self.pricer.plan(program_for(account))
+            plan = self.pricer.plan(program_for(account), close.plan)
             if plan.problems:
                 close.failure = Failure(Stage.FACTS, "program", "the pricing program cannot run: "
                                         + "; ".join(problem.message for problem in plan.problems))

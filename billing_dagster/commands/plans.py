@@ -36,7 +36,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     show.set_defaults(handler=_show)
 
 
-def program_problems(catalog: ModuleCatalog, plan_id: str, document: object, base_dir: Path) -> tuple[list, list]:
+def checked_program(catalog: ModuleCatalog, plan_id: str, document: object, base_dir: Path) -> tuple[list, list]:
     """The steps to store ({module, kind, config}) and every problem that refuses them."""
     entries = document.get("program", document.get("steps")) if isinstance(document, dict) else document
     if isinstance(entries, list):
@@ -66,7 +66,9 @@ def stored_problems(catalog: ModuleCatalog, plan_id: str, program: list) -> list
             problems.append(f"{label}: {error}")
             continue
         problems += unknown_keys(entry, STORED_STEP_KEYS, label)
-        steps.append(ProgramStep(ref.id, entry.get("kind", ref.kind), entry.get("config", {})))
+        if entry.get("kind") != ref.kind:
+            problems.append(f"{label}: kind {entry.get('kind')!r}, but {ref.id} is a {ref.kind}")
+        steps.append(ProgramStep(ref.id, ref.kind, entry.get("config", {})))
     if problems:
         return problems
     problems = step_config_errors(catalog, steps, plan_id)
@@ -78,7 +80,7 @@ def _set_program(args: argparse.Namespace) -> int:
 
     catalog = ModuleCatalog(args.modules_dir or default_modules_dir())
     try:
-        steps, problems = program_problems(catalog, args.plan_id, read_json(args.file), args.file.parent)
+        steps, problems = checked_program(catalog, args.plan_id, read_json(args.file), args.file.parent)
     except (DocumentError, InvalidManifest) as error:
         steps, problems = [], getattr(error, "problems", [str(error)])
     if problems:

@@ -1,6 +1,6 @@
 """A tenant's pricing program: which modules run, in which order, with which config."""
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from billing_dagster.domain.accounts import TenantAccount
 
@@ -13,18 +13,15 @@ class ProgramStep:
     module: str
     kind: str  # producer | transformer
     config: dict = field(default_factory=dict)
-    plan_id: str | None = field(default=None, compare=False)  # the plan whose program it is, to name in errors
 
 
 def program_for(account: TenantAccount) -> list[ProgramStep]:
     """The plan's explicit program if it has one, else the program its prices imply: a fixed fee, one tiered
     usage charge per metric, then tax."""
-    plan_id = account.subscription.plan_id if account.subscription else None
     if account.program is not None:
-        return [ProgramStep(step["module"], step["kind"], dict(step.get("config", {})), plan_id)
-                for step in account.program]
-    producers = [replace(_producer_for(price), plan_id=plan_id) for price in account.prices]
-    return producers + [ProgramStep("tax", "transformer", {"rule_id": "sales_tax"}, plan_id)]
+        return [ProgramStep(step["module"], step["kind"], dict(step.get("config", {}))) for step in account.program]
+    producers = [_producer_for(price) for price in account.prices]
+    return producers + [ProgramStep("tax", "transformer", {"rule_id": "sales_tax"})]
 
 
 def _producer_for(price) -> ProgramStep:

@@ -20,10 +20,10 @@ class Pricer:
         self.catalog = catalog
         self._plans: dict[str, FactPlan] = {}
 
-    def plan(self, steps: list[ProgramStep]) -> FactPlan:
+    def plan(self, steps: list[ProgramStep], plan_id: str | None = None) -> FactPlan:
         """The facts a program's modules declare they read: all the fact-pack builder may fetch. Step configs
-        that break their module's config_schema are problems (code "config"), so the tenant is not rated."""
-        plan_id = steps[0].plan_id if steps else None
+        that break their module's config_schema are problems (code "config", naming `plan_id` when given), so
+        the tenant is not rated."""
         key = canonical_json([plan_id, [[step.module, step.kind, step.config] for step in steps]])
         if key not in self._plans:
             plan = plan_facts(self.catalog, steps)

@@ -22,9 +22,9 @@ def catalog():
     return ModuleCatalog(default_modules_dir())
 
 
-def steps(plan_id=None) -> list[ProgramStep]:
+def steps() -> list[ProgramStep]:
     """The shipped example's program: fixed-fee, usage-tiers x2, tax, flat-credit."""
-    return [ProgramStep(s["module"], "", json.loads(json.dumps(s["config"])), plan_id) for s in EXAMPLE["program"]]
+    return [ProgramStep(s["module"], "", json.loads(json.dumps(s["config"]))) for s in EXAMPLE["program"]]
 
 
 def test_every_system_manifest_config_schema_is_a_valid_draft_2020_12_schema(catalog):
@@ -38,7 +38,7 @@ def test_every_system_manifest_config_schema_is_a_valid_draft_2020_12_schema(cat
 
 
 def test_a_valid_program_has_no_problems(catalog):
-    assert step_config_errors(catalog, steps("pro"), "pro") == []
+    assert step_config_errors(catalog, steps(), "pro") == []
 
 
 def test_a_usage_tier_flat_typo_is_named_with_plan_step_and_key_path(catalog):
@@ -89,11 +89,12 @@ def test_a_manifest_whose_config_schema_is_not_a_schema_is_refused():
 
 def test_the_pricers_fact_plan_carries_config_problems_computed_once_per_program(catalog):
     pricer = Pricer(WasmHost(Limits()), catalog)
-    program = steps("basic")
+    program = steps()
     program[1].config["tiers"][1]["flat"] = 200
-    plan = pricer.plan(program)
+    plan = pricer.plan(program, "basic")
     assert [(p.code, p.message) for p in plan.invalid_configs] == [(
         "config",
         'plan "basic", step 1 (usage-tiers): config.tiers[1]: unknown key "flat" (did you mean "flat_fee"?)')]
-    assert pricer.plan(steps("basic")).problems == ()
-    assert pricer.plan(program) is plan
+    assert pricer.plan(steps(), "basic").problems == ()
+    assert pricer.plan(program, "basic") is plan
+    assert pricer.plan(program).problems[0].message.startswith("step 1 (usage-tiers)")
