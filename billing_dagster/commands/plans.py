@@ -59,7 +59,10 @@ def stored_problems(catalog: ModuleCatalog, plan_id: str, program: list) -> list
     steps, problems = [], []
     for index, entry in enumerate(program):
         module = entry.get("module") if isinstance(entry, dict) else None
-        label = step_label(index, str(module), plan_id)
+        if not isinstance(module, str):
+            problems.append(f"{step_label(index, '?', plan_id)}: expected an object with \"module\" (a catalog id)")
+            continue
+        label = step_label(index, module, plan_id)
         try:
             ref = catalog.get(module)
         except (UnknownModule, InvalidManifest) as error:

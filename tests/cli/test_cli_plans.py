@@ -94,6 +94,13 @@ def test_show_names_the_problems_of_a_program_stored_before_validation(engine, c
         session.execute(update(m.Plan).where(m.Plan.id == "pro").values(program=bad))
     assert main(["plans", "show", "pro"]) == 1
     assert capsys.readouterr().err == 'plans show: plan "pro", step 0 (fixed-fee): config: unknown key "quantity"\n'
+    with Session(engine) as session, session.begin():
+        session.execute(update(m.Plan).where(m.Plan.id == "pro").values(program=[
+            {"module": "tax", "kind": "producer", "config": {"rule_id": "sales_tax"}}, {"modul": "tax"}]))
+    assert main(["plans", "show", "pro"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "plans show: plan \"pro\", step 0 (tax): kind 'producer', but tax is a transformer",
+        'plans show: plan "pro", step 1 (?): expected an object with "module" (a catalog id)']
 
 
 def test_unknown_plans_module_paths_and_version_conflicts(engine, tmp_path, capsys):
