@@ -20,8 +20,9 @@ LINES_TRACED = "every_line_has_module_and_input_hash"
 
 CHECK_SPECS = [
     dg.AssetCheckSpec(EVERY_TENANT_HAS_FACTS, asset="fact_packs",
-                      description="Every tenant-month of the batch got a fact pack (fails for an unknown tenant or "
-                                  "a program whose facts cannot be built)."),
+                      description="Every tenant-month of the batch got a fact pack (fails for an unknown tenant, "
+                                  "a step config its module's config_schema rejects, or a program whose facts cannot "
+                                  "be built)."),
     dg.AssetCheckSpec(EVERY_TENANT_SUBSCRIBED, asset="fact_packs",
                       description="Every tenant has a subscription in the month; one without gets a zero invoice."),
     dg.AssetCheckSpec(EVERY_TENANT_RATED, asset="charge_lines",

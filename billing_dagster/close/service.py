@@ -105,10 +105,10 @@ class CloseService:
         period = group.period
         plans = {}
         for tenant in tenants:
-            plan = self.pricer.plan(program_for(accounts[tenant]))
+            plan = self.pricer.plan(program_for(accounts[tenant]), closes[tenant].plan)
             if plan.problems:
-                closes[tenant].failure = Failure(Stage.FACTS, "program", "the pricing program declares facts that "
-                                                 "cannot be built: " + "; ".join(p.message for p in plan.problems))
+                closes[tenant].failure = Failure(Stage.FACTS, "program", "the pricing program cannot run: "
+                                                 + "; ".join(problem.message for problem in plan.problems))
             else:
                 plans[tenant] = plan
         # Only programs that price usage read the lake (an annual fee needs no year of usage days).

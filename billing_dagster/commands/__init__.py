@@ -1,11 +1,11 @@
 """Subcommands: plan-inputs, rate and modules dry-run (module authors and auditors); serve and api-keys (the
-ingestion API); quarantine (inspect and replay refused usage); tax (set and show tax regions); time-entries and
-adjustments (facts of the hourly and manual-adjustments modules)."""
+ingestion API); quarantine (inspect and replay refused usage); plans (a plan's pricing program); tax (set and
+show tax regions); time-entries and adjustments (facts of the hourly and manual-adjustments modules)."""
 
 import argparse
 
-from billing_dagster.commands import (adjustments, api_keys, dry_run, plan_inputs, quarantine, rate, serve, tax,
-                                      time_entries)
+from billing_dagster.commands import (adjustments, api_keys, dry_run, plan_inputs, plans, quarantine, rate, serve,
+                                      tax, time_entries)
 
 __all__ = ["register"]
 
@@ -18,6 +18,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     serve.register(commands)
     api_keys.register(commands)
     quarantine.register(commands)
+    plans.register(commands)
     tax.register(commands)
     time_entries.register(commands)
     adjustments.register(commands)

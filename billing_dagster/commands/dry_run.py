@@ -1,9 +1,11 @@
 """`billing-dagster modules dry-run MODULE.wasm --fixture FILE`: one module, one fixture, under the real host.
 
-A fixture is {"context": {...}, "facts": {...}, "config": {...}, "charges": [...], "expect": {...}}; every key
-is optional. `context` is merged over DEFAULT_CONTEXT; facts are cut to the manifest's `reads` exactly as the
-program runner does. `expect` may hold "charges" and "warnings" (equal) or "error" (the ModuleError reason) and
-"error_contains" (text in its detail). `dry_run()` is the same harness for module authors' pytest tests.
+A fixture is {"description": ..., "context": {...}, "facts": {...}, "config": {...}, "charges": [...],
+"expect": {...}}; every key is optional, and any other key is a mismatch. `context` is merged over
+DEFAULT_CONTEXT; facts are cut to the manifest's `reads` exactly as the program runner does. `expect` may hold
+"charges" and "warnings" (equal) or "error" (the ModuleError reason) and "error_contains" (text in its detail).
+A config the manifest's config_schema rejects is a mismatch unless an error is expected (a program with it is
+refused before it runs). `dry_run()` is the same harness for module authors' pytest tests.
 """
 
 import argparse
@@ -14,13 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from billing_dagster.commands import exits
+from billing_dagster.commands.document_keys import unknown_keys
 from billing_dagster.commands.program_file import DocumentError, read_json
 from billing_dagster.domain.canonical import canonical_json, sha256_hex
 from billing_dagster.domain.facts import visible_facts
 from billing_dagster.runtime.catalog import InvalidManifest, ModuleRef, manifest_beside, module_ref
+from billing_dagster.runtime.config_check import config_errors
 from billing_dagster.runtime.host import Limits, ModuleError, WasmHost
 from billing_dagster.runtime.program import ABI_VERSION, validate_output
 
+FIXTURE_KEYS = ("description", "context", "facts", "config", "charges", "expect")
+EXPECT_KEYS = ("charges", "warnings", "error", "error_contains")
 DEFAULT_CONTEXT = {"tenant": "fixture", "currency": {"code": "USD", "exponent": 2},
                    "period": {"start": "2026-01-01T00:00:00Z", "end": "2026-02-01T00:00:00Z"},
                    "policy": {"rounding": "half_even"}}
@@ -39,6 +45,7 @@ class DryRun:
     hidden: list[str] = field(default_factory=list)  # fixture facts the manifest does not declare
     mismatches: list[str] = field(default_factory=list)
     expects_error: bool = False
+    config_problems: list[str] = field(default_factory=list)  # where the config breaks the manifest's config_schema
 
     @property
     def ok(self) -> bool:
@@ -71,8 +78,19 @@ def dry_run(wasm: bytes, fixture: dict, manifest: dict | None = None, limits: Li
         error, fuel = failure, failure.fuel
         duration = 0 if started is None else (time.perf_counter_ns() - started) // 1000
     expect = fixture.get("expect", {})
+    expects_error = "error" in expect or "error_contains" in expect
+    config_problems = [] if module is None else config_errors(module, fixture.get("config", {}))
+    mismatches = _fixture_keys(fixture) + _mismatches(expect, lines, warnings, error)
+    if not expects_error:  # a fixture may feed a bad config on purpose to test the module's own checks
+        mismatches += [f"{problem} (a program with this config is refused before it runs)"
+                       for problem in config_problems]
     return DryRun(module, sha256_hex(document), output, lines, fuel, duration, warnings, error, hidden,
-                  _mismatches(expect, lines, warnings, error), "error" in expect or "error_contains" in expect)
+                  mismatches, expects_error, config_problems)
+
+
+def _fixture_keys(fixture: dict) -> list[str]:
+    return (unknown_keys(fixture, FIXTURE_KEYS, "fixture")
+            + unknown_keys(fixture.get("expect"), EXPECT_KEYS, "fixture.expect"))
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -150,7 +168,8 @@ def _as_json(result: DryRun) -> dict:
             "input_sha256": result.input_sha256, "output": result.output, "fuel": result.fuel,
             "duration_us": result.duration_us, "warnings": result.warnings,
             "error": None if result.error is None else {"reason": result.error.reason, "detail": result.error.detail},
-            "hidden_facts": result.hidden, "mismatches": result.mismatches, "ok": result.ok}
+            "hidden_facts": result.hidden, "config_problems": result.config_problems,
+            "mismatches": result.mismatches, "ok": result.ok}
 
 
 def _as_text(result: DryRun) -> str:
@@ -163,6 +182,7 @@ def _as_text(result: DryRun) -> str:
            "warnings  " + ("; ".join(result.warnings) if result.warnings else "none")]
     if result.hidden:
         out.append("hidden    " + ", ".join(result.hidden) + " (not declared in the manifest's reads)")
+    out += [f"config    {problem}" for problem in result.config_problems]
     if result.error is not None:
         out.append(f"error     {result.error}")
     else:

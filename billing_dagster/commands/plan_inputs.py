@@ -8,13 +8,15 @@ from pathlib import Path
 from billing_dagster.commands import exits
 from billing_dagster.commands.program_file import DocumentError, load_program, parse_month, read_json
 from billing_dagster.runtime.catalog import InvalidManifest, ModuleCatalog, default_modules_dir
-from billing_dagster.runtime.planner import FactPlan, plan_facts
+from billing_dagster.runtime.config_check import step_config_errors
+from billing_dagster.runtime.planner import FactPlan, Problem, plan_facts
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "plan-inputs", help="print the Fact Plan (packs, fields, filters, module versions, record estimates)",
-        description="Exit 0 ok, 1 unreadable input or unknown tenant/module, 2 a required fact pack or field is "
+        description="Exit 0 ok, 1 unreadable input, unknown tenant/module or a step config its module's "
+                    "config_schema rejects, 2 a required fact pack or field is "
                     "missing, 3 a module version conflict.")
     parser.add_argument("--tenant", required=True)
     parser.add_argument("--period", required=True, help="YYYY-MM")
@@ -34,15 +36,18 @@ def run(args: argparse.Namespace) -> int:
             program = load_program(read_json(args.program), catalog, args.program.parent)
             plan = plan_facts(catalog, program.steps, program.versions, period)
             problems = program.pin_problems(catalog)
+            configs = [Problem("config", m) for m in step_config_errors(catalog, program.steps)]
             source = str(args.program)
         else:
-            plan, source = _plan_from_database(catalog, args.tenant, period)
+            plan, source, configs = _plan_from_database(catalog, args.tenant, period)
             problems = []
     except (DocumentError, InvalidManifest, LookupError) as error:
         print(f"plan-inputs: {error}", file=sys.stderr)
         return exits.FAILED
-    conflicts, missing = problems + plan.conflicts, plan.missing
-    code = exits.for_problems(conflicts, missing)
+    conflicts, missing = problems + plan.conflicts, plan.missing + configs
+    code = exits.for_problems(conflicts, plan.missing)
+    if code == exits.OK and configs:
+        code = exits.FAILED  # the close refuses a config its module's config_schema rejects
     if args.json:
         print(json.dumps({"tenant": args.tenant, "period": args.period, "program": source, "exit": code,
                           **plan.to_dict(), "problems": [vars_of(p) for p in conflicts + missing]}, indent=2))
@@ -58,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
-def _plan_from_database(catalog: ModuleCatalog, tenant: str, period) -> tuple[FactPlan, str]:
+def _plan_from_database(catalog: ModuleCatalog, tenant: str, period) -> tuple[FactPlan, str, list[Problem]]:
     from billing_dagster.domain.programs import program_for
     from billing_dagster.settings import billing_db_url
     from billing_dagster.store.database import make_engine
@@ -72,9 +77,11 @@ def _plan_from_database(catalog: ModuleCatalog, tenant: str, period) -> tuple[Fa
     finally:
         engine.dispose()
     absent = [] if account.subscription is not None else ["subscription"]
-    plan = plan_facts(catalog, program_for(account), period=period, known_keys={"usage": metrics}, absent=absent)
-    plan_id = account.subscription.plan_id if account.subscription else "none"
-    return plan, f"billing DB, plan {plan_id}"
+    steps = program_for(account)
+    plan = plan_facts(catalog, steps, period=period, known_keys={"usage": metrics}, absent=absent)
+    plan_id = account.subscription.plan_id if account.subscription else None
+    configs = [Problem("config", message) for message in step_config_errors(catalog, steps, plan_id)]
+    return plan, f"billing DB, plan {plan_id or 'none'}", configs
 
 
 def vars_of(problem) -> dict:
@@ -104,5 +111,5 @@ def _table(rows: list[tuple]) -> list[str]:
 
 def _verdict(plan: FactPlan, code: int) -> str:
     counts = f"{len(plan.packs)} packs, {len(plan.modules)} modules"
-    return {exits.OK: f"ok: {counts}", exits.MISSING: f"missing: {counts}",
-            exits.CONFLICT: f"version conflict: {counts}"}[code]
+    return {exits.OK: f"ok: {counts}", exits.FAILED: f"invalid config: {counts}",
+            exits.MISSING: f"missing: {counts}", exits.CONFLICT: f"version conflict: {counts}"}[code]

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from billing_dagster.commands.document_keys import STEP_KEYS, unknown_keys
 from billing_dagster.commands.period_text import PeriodError, parse_period
 from billing_dagster.domain.periods import Period
 from billing_dagster.domain.programs import ProgramStep
@@ -16,7 +17,11 @@ from billing_dagster.runtime.planner import Problem
 
 
 class DocumentError(ValueError):
-    """The input document is not what the command expects."""
+    """The input document is not what the command expects: one message per problem found."""
+
+    def __init__(self, *problems: str):
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +53,10 @@ def load_program(document: object, catalog: ModuleCatalog, base_dir: Path) -> Pr
     entries = document.get("program", document.get("steps")) if isinstance(document, dict) else document
     if not isinstance(entries, list) or not entries:
         raise DocumentError("program: expected a non-empty list of steps (or {\"program\": [...]})")
+    unknown = [problem for index, entry in enumerate(entries)
+               for problem in unknown_keys(entry, STEP_KEYS, f"program[{index}]")]
+    if unknown:
+        raise DocumentError(*unknown)
     steps, versions, pins = [], [], []
     for index, entry in enumerate(entries):
         where = f"program[{index}]"

@@ -13,21 +13,26 @@ from pathlib import Path
 
 from billing_dagster.close import rate_period
 from billing_dagster.commands import exits
-from billing_dagster.commands.program_file import DocumentError, load_program, parse_month, read_json
+from billing_dagster.commands.document_keys import document_problems
+from billing_dagster.commands.fact_notes import absent_facts
+from billing_dagster.commands.program_file import DocumentError, Program, load_program, parse_month, read_json
 from billing_dagster.domain.context import module_context as pipeline_context
 from billing_dagster.domain.currency import UnknownCurrency
 from billing_dagster.domain.periods import Period
 from billing_dagster.domain.rounding import RoundingPolicy, RoundingPolicyError
 from billing_dagster.runtime.catalog import InvalidManifest, ModuleCatalog, default_modules_dir
+from billing_dagster.runtime.config_check import step_config_errors
 from billing_dagster.runtime.host import Limits, WasmHost
 from billing_dagster.runtime.planner import pack_for_plan, plan_facts
 from billing_dagster.runtime.pricer import Pricer
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "rate", help="rate one tenant-period from a JSON document (context, facts, program)",
         description="Prints the Charge IR, invoice totals and one execution record per module call. Exit 0 ok, "
-                    "1 a module failed or the document is invalid, 2 a required fact pack or field is missing, "
+                    "1 a module failed or the document is invalid (an unknown key, a step config its module's "
+                    "config_schema rejects), 2 a required fact pack or field is missing, "
                     "3 a module version conflict.")
     parser.add_argument("--input", type=Path, required=True)
     parser.add_argument("--modules-dir", type=Path, help="built modules and manifests (default wasm/dist)")
@@ -36,6 +41,24 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--fuel", type=int, help="fuel per module call (default: the tier's)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(handler=run)
+
+
+def read_document(path: Path, catalog: ModuleCatalog) -> tuple[dict, dict, Period, int, Program]:
+    """The document, its context, period, net terms and program; every unknown key and every step config that
+    breaks its module's config_schema is collected into one DocumentError."""
+    document = read_json(path)
+    if not isinstance(document, dict) or not isinstance(document.get("facts"), dict):
+        raise DocumentError("expected an object with context, facts (an object) and program")
+    problems = document_problems(document)
+    try:
+        context, period, net_terms = module_context(document.get("context"))
+        program = load_program(document.get("program"), catalog, path.parent)
+    except DocumentError as error:
+        raise DocumentError(*problems, *error.problems) from None
+    problems += step_config_errors(catalog, program.steps)
+    if problems:
+        raise DocumentError(*problems)
+    return document, context, period, net_terms, program
 
 
 def module_context(document: dict) -> tuple[dict, Period, int]:
@@ -65,13 +88,10 @@ def module_context(document: dict) -> tuple[dict, Period, int]:
 def run(args: argparse.Namespace) -> int:
     catalog = ModuleCatalog(args.modules_dir or default_modules_dir())
     try:
-        document = read_json(args.input)
-        if not isinstance(document, dict) or not isinstance(document.get("facts"), dict):
-            raise DocumentError("expected an object with context, facts (an object) and program")
-        context, period, net_terms = module_context(document.get("context"))
-        program = load_program(document.get("program"), catalog, args.input.parent)
+        document, context, period, net_terms, program = read_document(args.input, catalog)
     except (DocumentError, InvalidManifest) as error:
-        print(f"rate: {error}", file=sys.stderr)
+        for problem in getattr(error, "problems", [str(error)]):
+            print(f"rate: {problem}", file=sys.stderr)
         return exits.FAILED
     plan = plan_facts(catalog, program.steps, program.versions, period)
     conflicts, missing = program.pin_problems(catalog) + plan.conflicts, plan.missing
@@ -81,9 +101,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"rate: {problem.code}: {problem.message}", file=sys.stderr)
         return code
     facts = document["facts"]
-    for pack in plan.packs:
-        if pack.required and pack.pack not in facts:
-            print(f"rate: note: facts.{pack.pack} (read by {', '.join(pack.modules)}) is absent", file=sys.stderr)
+    for note in absent_facts(catalog, program.steps, plan, facts):
+        print(f"rate: note: {note}", file=sys.stderr)
     rating = rate_period(Pricer(WasmHost(_limits(args)), catalog), program.steps, context,
                          pack_for_plan(facts, plan), period, net_terms)
     if rating.invoice_error is not None:

@@ -34,6 +34,6 @@ class WasmResource(dg.ConfigurableResource):
     def rate(self, steps: list[ProgramStep], context: dict, facts: dict) -> ProgramRun:
         return self.pricer.rate(steps, context, facts)
 
-    def plan(self, steps: list[ProgramStep]) -> FactPlan:
+    def plan(self, steps: list[ProgramStep], plan_id: str | None = None) -> FactPlan:
         """The facts a program's modules declare they read: all the fact-pack builder may fetch."""
-        return self.pricer.plan(steps)
+        return self.pricer.plan(steps, plan_id)

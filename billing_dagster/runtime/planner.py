@@ -76,7 +76,7 @@ class ModulePlan:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    code: str  # missing_pack | missing_field | version_conflict
+    code: str  # missing_pack | missing_field | version_conflict | config
     message: str
 
 
@@ -92,6 +92,10 @@ class FactPlan:
     @property
     def conflicts(self) -> list[Problem]:
         return [p for p in self.problems if p.code == "version_conflict"]
+
+    @property
+    def invalid_configs(self) -> list[Problem]:
+        return [p for p in self.problems if p.code == "config"]
 
     @property
     def missing(self) -> list[Problem]:

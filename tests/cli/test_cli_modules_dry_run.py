@@ -47,3 +47,19 @@ def test_a_module_without_manifest_gets_facts_unfiltered(tmp_path, capsys):
     assert main(["modules", "dry-run", str(tmp_path / "m.wasm"), "--fixture", str(tmp_path / "f.json")]) == 0
     assert "no manifest: facts passed unfiltered" in capsys.readouterr().out
     assert main(["modules", "dry-run", str(tmp_path / "missing.wasm"), "--fixture", str(tmp_path / "f.json")]) == 1
+
+
+def test_a_config_its_schema_rejects_or_an_unknown_fixture_key_is_a_mismatch(tmp_path, capsys):
+    fixture = {"config": {"rule_id": "c", "description": "d", "amount": 1, "amout": 2}, "charges": [],
+               "expcet": {"charges": []}}
+    (tmp_path / "f.json").write_text(json.dumps(fixture))
+    assert main(["modules", "dry-run", str(FLAT_CREDIT), "--fixture", str(tmp_path / "f.json"), "--json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["config_problems"] == ['config: unknown key "amout" (did you mean "amount"?)']
+    assert result["mismatches"] == [
+        'fixture: unknown key "expcet" (did you mean "expect"?)',
+        'config: unknown key "amout" (did you mean "amount"?) (a program with this config is refused before it runs)']
+    fixture = {"config": {"rule_id": "c", "description": "d", "amount": -1}, "expect": {"error": "module_error"}}
+    (tmp_path / "g.json").write_text(json.dumps(fixture))
+    assert main(["modules", "dry-run", str(FLAT_CREDIT), "--fixture", str(tmp_path / "g.json")]) == 0
+    assert "config    config.amount: -1 is less than the minimum of 0" in capsys.readouterr().out

@@ -73,11 +73,21 @@ def test_unknown_tenant_is_exit_1(seeded, capsys):
 
 def test_program_file(tmp_path, capsys):
     program = write(tmp_path, "program.json", {"program": [
-        {"module": "usage-tiers", "version": "1.0.0", "config": {"metric": "api_calls"}},
+        {"module": "usage-tiers", "version": "1.0.0", "config": {
+            "rule_id": "api_calls", "description": "API calls", "metric": "api_calls", "mode": "graduated",
+            "tiers": TIERS}},
         {"module": "flat-credit", "config": {"rule_id": "c", "description": "c", "amount": 1}}]})
     assert main(["plan-inputs", "--tenant", "t", "--period", "2026-02", "--program", str(program),
                  "--validate-only"]) == 0
     assert capsys.readouterr().out == "ok: 2 packs, 2 modules\n"  # usage, and subscription (usage-tiers' plan)
+    partial = write(tmp_path, "partial.json", [{"module": "usage-tiers", "config": {"metric": "api_calls"}}])
+    assert main(["plan-inputs", "--tenant", "t", "--period", "2026-02", "--program", str(partial),
+                 "--validate-only"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        'config: step 0 (usage-tiers): config: missing required key "rule_id"',
+        'config: step 0 (usage-tiers): config: missing required key "description"',
+        'config: step 0 (usage-tiers): config: missing required key "mode"',
+        "invalid config: 2 packs, 1 modules"]
 
 
 def test_version_conflict_is_exit_3(tmp_path, capsys):
@@ -110,3 +120,17 @@ def test_bad_documents_are_exit_1(tmp_path, capsys):
         assert main(["plan-inputs", "--tenant", "t", "--period", "2026-02", "--program", str(path)]) == 1
     assert main(["plan-inputs", "--tenant", "t", "--period", "2026-13", "--program", str(path)]) == 1
     assert "plan-inputs:" in capsys.readouterr().err
+
+
+def test_a_plan_whose_config_its_schema_rejects_is_exit_1(seeded, db_url, capsys):
+    engine = make_engine(db_url)
+    with Session(engine) as session, session.begin():
+        upsert_reference(session, plans={"pro": ("Pro", {"USD": [
+            {"rule_id": "api_calls", "component": "usage", "description": "API calls", "metric": "api_calls",
+             "tier_mode": "graduated", "tiers": [TIERS[0], {**TIERS[1], "flat": 200}]}]})},
+                         metrics={}, tax_regions={}, tenants=[])
+    engine.dispose()
+    assert main(["plan-inputs", "--tenant", "acme", "--period", "2026-02", "--validate-only"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        'config: plan "pro", step 0 (usage-tiers): config.tiers[1]: unknown key "flat" (did you mean "flat_fee"?)',
+        "invalid config: 3 packs, 2 modules"]

@@ -66,7 +66,7 @@ def test_context_matches_the_pipeline():
     assert context["policy"]["rounding"] == "up" and context["policy"]["level"] == "invoice"
 
 
-def test_an_authors_module_by_path_and_a_module_failure(tmp_path, capsys):
+def test_an_authors_module_by_path_and_its_config_schema(tmp_path, capsys):
     shutil.copy(ROOT / "wasm" / "dist" / "flat-credit.wasm", tmp_path / "my-credit.wasm")
     manifest = json.loads((ROOT / "wasm" / "dist" / "flat-credit.manifest.json").read_text())
     (tmp_path / "my-credit.manifest.json").write_text(json.dumps({**manifest, "id": "my-credit"}))
@@ -79,9 +79,11 @@ def test_an_authors_module_by_path_and_a_module_failure(tmp_path, capsys):
 
     document["program"][-1]["config"]["amount"] = -1
     (tmp_path / "doc.json").write_text(json.dumps(document))
-    code, result = rate_json(capsys, tmp_path / "doc.json")
-    assert code == 1 and result["invoice"] is None and result["charges"] == []
-    assert result["executions"][-1]["error"] == "module_error: config.amount: must be a non-negative integer"
+    # the author's manifest config_schema refuses it before the module runs
+    assert main(["rate", "--input", str(tmp_path / "doc.json"), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "rate: step 4 (my-credit): config.amount: -1 is less than the minimum of 0\n"
 
 
 def test_exit_codes_for_invalid_documents_conflicts_and_missing_facts(tmp_path, capsys):
