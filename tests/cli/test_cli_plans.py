@@ -113,7 +113,7 @@ def test_unknown_plans_module_paths_and_version_conflicts(engine, tmp_path, caps
     pinned = json.loads(json.dumps(PROGRAM))
     pinned[3]["version"] = "9.9.9"
     assert main(["plans", "set-program", "pro", str(program_file(tmp_path, pinned))]) == 1
-    assert "version_conflict: tax: the program requires 9.9.9, the catalog has 1.0.0" in capsys.readouterr().err
+    assert "version_conflict: tax: the program requires 9.9.9, the catalog has 1.1.0" in capsys.readouterr().err
     assert plan_program(engine, "pro").program is None
 
 
