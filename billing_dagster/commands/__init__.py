@@ -4,8 +4,8 @@ show tax regions); time-entries and adjustments (facts of the hourly and manual-
 
 import argparse
 
-from billing_dagster.commands import (adjustments, api_keys, dry_run, plan_inputs, plans, quarantine, rate, serve,
-                                      tax, time_entries)
+from billing_dagster.commands import (adjustments, api_keys, dry_run, plan_inputs, plans, quarantine, rate,
+                                      rate_document, serve, tax, time_entries)
 
 __all__ = ["register"]
 
@@ -14,6 +14,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Adds the subcommands; each sets `handler(args) -> exit code` on its namespace."""
     plan_inputs.register(commands)
     rate.register(commands)
+    rate_document.register(commands)
     dry_run.register(commands)
     serve.register(commands)
     api_keys.register(commands)

@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from billing_dagster.demo.events import write_month
+from billing_dagster.demo.features import seed_features
 from billing_dagster.demo.world import (CURRENCY_FACTORS, METRICS, PLANS, TAX_REGIONS, DemoTenant, demo_tenants,
                                        plan_prices)
 from billing_dagster.store.seed import upsert_reference
@@ -15,6 +16,7 @@ from billing_dagster.store.seed import upsert_reference
 def seed_demo(engine: Engine, landing_root: Path, month: date, tenant_count: int = 50) -> dict:
     tenants = demo_tenants(month, count=tenant_count)
     seed_world(engine, tenants)
+    seed_features(engine, month, {t.id for t in tenants})
     counts = write_month(landing_root, month, tenants)
     return {"tenants": len(tenants), **counts}
 

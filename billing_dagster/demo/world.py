@@ -20,6 +20,7 @@ TAX_REGIONS = {
     "GB": ("UK VAT", "0.2"),
     "JP": ("Japanese consumption tax", "0.1"),
     "KW": ("Kuwait (no VAT)", "0"),
+    "US-NY-NYC": ("New York City sales tax", "0.08875"),  # its three components: demo/features.py
 }
 
 # plan -> (name, base fee in USD cents, {metric: (included units, overage unit price in USD)})
@@ -29,7 +30,9 @@ PLANS = {
         "api_calls": ("100000", "0.0005"), "llm_tokens": ("1000000", "0.000002"),
         "agent_executions": ("1000", "0.01"), "compute_seconds": ("36000", "0.0001"),
         "bandwidth_gb": ("100", "0.08")}),
+    "weekly": ("Weekly", 2500, {"api_calls": ("25000", "0.0005"), "llm_tokens": ("250000", "0.000002")}),
     "annual": ("Annual", 990000, {}),  # a yearly fee only: its close needs no year of usage days
+    "consulting": ("Consulting", 0, {}),  # priced by its explicit program (demo/features.py)
     "enterprise": ("Enterprise", 49900, {
         "api_calls": ("1000000", "0.0003"), "llm_tokens": ("10000000", "0.0000015"),
         "agent_executions": ("10000", "0.008"), "compute_seconds": ("360000", "0.00008"),
@@ -83,12 +86,15 @@ def _featured(tenant: DemoTenant, month: date) -> DemoTenant:
                                     _sub("enterprise", first.replace(day=17, hour=14)))),
         "t003": dict(subscriptions=(_sub("standard", first, trial_ends_at=first.replace(day=11)),)),  # 10-day trial
         "t004": dict(cycle=(("billing_anchor_day", 15),)),  # anniversary: the 15th to the 14th
-        "t005": dict(cycle=(("billing_interval", "week"), ("billing_anchor_day", 1))),  # weekly, from Mondays
+        "t005": dict(plan="weekly", cycle=(("billing_interval", "week"), ("billing_anchor_day", 1)),
+                     subscriptions=(_sub("weekly", year_before),)),  # weekly, from Mondays
         "t006": dict(plan="annual", cycle=(("billing_interval", "year"), ("billing_anchor_day", 20),
                                            ("billing_anchor_month", month.month)),
                      subscriptions=(_sub("annual", year_before.replace(day=20)),)),  # one invoice a year
         "t007": dict(cycle=(("timezone", "America/New_York"),)),
         "t008": dict(subscriptions=(_sub("standard", year_before, quantity=5),)),  # five seats
+        "t009": dict(plan="consulting", subscriptions=(_sub("consulting", year_before),)),  # hours: time entries
+        "t015": dict(tax_region="US-NY-NYC"),  # state, city and district taxes
         "t012": dict(currency="KWD", tax_region="KW"),
     }
     from dataclasses import replace

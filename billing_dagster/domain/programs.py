@@ -17,7 +17,7 @@ class ProgramStep:
 
 def program_for(account: TenantAccount) -> list[ProgramStep]:
     """The plan's explicit program if it has one, else the program its prices imply: a fixed fee, one tiered
-    usage charge per metric, then tax.
+    usage charge per metric, then the period's manual adjustments and tax.
 
     After a mid-period plan change (several plans among the period's subscriptions) the latest plan's program
     runs with its fixed fees limited to its own subscriptions, and every earlier plan adds its fixed-fee steps
@@ -42,7 +42,9 @@ def _plan_steps(program: tuple[dict, ...] | None, prices) -> list[ProgramStep]:
     if program is not None:
         return [ProgramStep(step["module"], step["kind"], dict(step.get("config", {}))) for step in program]
     producers = [_producer_for(price) for price in prices]
-    return producers + [ProgramStep("tax", "transformer", {"rule_id": "sales_tax"})]
+    # Operator credits and charges (billing-dagster adjustments) reach every implied program, before tax.
+    return producers + [ProgramStep("manual-adjustments", "transformer", {"rule_id": "adjustment"}),
+                        ProgramStep("tax", "transformer", {"rule_id": "sales_tax"})]
 
 
 def _for_plan(step: ProgramStep, plan_id: str) -> ProgramStep:

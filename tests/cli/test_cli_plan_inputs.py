@@ -47,6 +47,7 @@ def test_plan_from_the_billing_db(seeded, capsys):
     plan = json.loads(capsys.readouterr().out)
     assert plan["program"] == "billing DB, plan pro" and plan["exit"] == 0
     assert [(p["pack"], p["fields"], p["filters"], p["estimated_records"]) for p in plan["packs"]] == [
+        ("adjustments", ["amount", "category", "description", "kind", "reason", "taxable"], {}, None),
         ("subscription", ["active_days", "active_seconds", "period_days", "period_seconds", "plan",
                           "quantity"], {}, 1),
         ("subscriptions", ["active_days", "active_seconds", "id", "period_days", "period_seconds", "plan",
@@ -54,16 +55,18 @@ def test_plan_from_the_billing_db(seeded, capsys):
         ("tax", ["components", "exempt", "exempt_categories", "name", "rate", "regions"], {}, 1),
         ("usage", ["count", "max", "min", "sum"], {"metrics": ["api_calls"]}, 28)]
     assert [(m["module"], m["version"], m["steps"]) for m in plan["modules"]] == [
-        ("fixed-fee", "1.1.0", [0]), ("usage-tiers", "1.0.0", [1]), ("tax", "1.1.0", [2])]
+        ("fixed-fee", "1.1.0", [0]), ("usage-tiers", "1.0.0", [1]), ("manual-adjustments", "1.0.0", [2]),
+        ("tax", "1.1.0", [3])]
 
 
 def test_text_output_and_a_tenant_without_a_subscription(seeded, capsys):
     assert main(["plan-inputs", "--tenant", "acme", "--period", "2026-02"]) == 0
     text = capsys.readouterr().out
     assert "usage          count, max, min, sum" in text and "metrics: api_calls" in text and text.rstrip().endswith(
-        "ok: 4 packs, 3 modules")
+        "ok: 5 packs, 4 modules")
     assert main(["plan-inputs", "--tenant", "gone", "--period", "2026-02", "--validate-only"]) == 0
-    assert capsys.readouterr().out == "ok: 1 packs, 1 modules\n"  # only tax: no subscription, no prices
+    # only adjustments and tax: no subscription, no prices
+    assert capsys.readouterr().out == "ok: 2 packs, 2 modules\n"
 
 
 def test_unknown_tenant_is_exit_1(seeded, capsys):
@@ -133,4 +136,4 @@ def test_a_plan_whose_config_its_schema_rejects_is_exit_1(seeded, db_url, capsys
     assert main(["plan-inputs", "--tenant", "acme", "--period", "2026-02", "--validate-only"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         'config: plan "pro", step 0 (usage-tiers): config.tiers[1]: unknown key "flat" (did you mean "flat_fee"?)',
-        "invalid config: 3 packs, 2 modules"]
+        "invalid config: 4 packs, 3 modules"]

@@ -164,7 +164,7 @@ def test_a_real_program_run_speaks_the_contracts():
     host = _RecordingHost()
     run = run_program(host, ModuleCatalog(default_modules_dir()), program_for(account), _context(),
                       build_fact_pack(account, PERIOD, USAGE))
-    assert run.error is None and len(host.documents) == 3
+    assert run.error is None and len(host.documents) == 4  # fixed fee, usage, adjustments, tax
     for document in host.documents:
         ModuleInput.model_validate_json(document)
     ChargeDocument.model_validate(run.charges)

@@ -41,6 +41,9 @@ def test_plan_of_the_standard_program_unions_the_manifests(catalog):
     plan = plan_facts(catalog, program_for(account()), period=FEB, known_keys={"usage": ["a", "b", "c"]})
     assert plan.problems == ()
     assert [(p.pack, p.fields, p.keys, p.modules, p.estimated_records) for p in plan.packs] == [
+        # the period's manual adjustments, which every implied program applies before tax
+        ("adjustments", ("amount", "category", "description", "kind", "reason", "taxable"), None,
+         ("manual-adjustments",), None),
         ("subscription", ("active_days", "active_seconds", "period_days", "period_seconds", "plan", "quantity"),
          None, ("fixed-fee", "usage-tiers"), 1),
         # fixed-fee is scoped per subscription: the fan-out list, used when the builder has it
@@ -52,9 +55,10 @@ def test_plan_of_the_standard_program_unions_the_manifests(catalog):
         ("usage", ("count", "max", "min", "sum"), ("api_calls", "llm_tokens"), ("usage-tiers",), 2 * 28),
     ]
     assert [(m.module, m.version, m.steps) for m in plan.modules] == [
-        ("fixed-fee", "1.1.0", (0,)), ("usage-tiers", "1.0.0", (1, 2)), ("tax", "1.1.0", (3,))]
+        ("fixed-fee", "1.1.0", (0,)), ("usage-tiers", "1.0.0", (1, 2)), ("manual-adjustments", "1.0.0", (3,)),
+        ("tax", "1.1.0", (4,))]
     assert plan.modules[0].sha256 == catalog.get("fixed-fee").sha256
-    assert plan.to_dict()["packs"][3]["filters"] == {"metrics": ["api_calls", "llm_tokens"]}
+    assert plan.to_dict()["packs"][4]["filters"] == {"metrics": ["api_calls", "llm_tokens"]}
 
 
 def test_a_module_that_names_no_metric_reads_every_metric(catalog, tmp_path):
@@ -110,7 +114,8 @@ def test_pack_for_plan_drops_undeclared_packs_fields_and_metrics(catalog):
     assert cut["usage"] == {name: USAGE[name] for name in ("api_calls", "llm_tokens")}  # no storage_gb
     assert cut["tax"] == {"exempt": False, "name": "TX sales tax", "rate": "0.0625"}
     assert set(cut["subscription"]) == {"active_days", "active_seconds", "period_days", "period_seconds", "plan"}
-    assert build_planned_fact_pack(account(), FEB, USAGE, plan) == cut
+    # the planned builder adds the packs the program reads even when empty: no adjustments this period
+    assert build_planned_fact_pack(account(), FEB, USAGE, plan) == {**cut, "adjustments": {}}
 
 
 def test_planned_facts_rate_exactly_like_full_facts(catalog):
@@ -127,9 +132,9 @@ def test_planned_facts_rate_exactly_like_full_facts(catalog):
 
 def test_no_subscription_means_no_subscription_pack(catalog):
     plan = plan_facts(catalog, program_for(account(subscription=False)))
-    assert [m.module for m in plan.modules] == ["tax"]
+    assert [m.module for m in plan.modules] == ["manual-adjustments", "tax"]
     assert build_planned_fact_pack(account(subscription=False), FEB, USAGE, plan) == {
-        "tax": {"exempt": False, "name": "TX sales tax", "rate": "0.0625"}}
+        "adjustments": {}, "tax": {"exempt": False, "name": "TX sales tax", "rate": "0.0625"}}
     assert planned_usage_metrics(plan) == []
 
 

@@ -124,3 +124,30 @@ def test_a_tenant_month_without_a_period_is_materialized_without_an_invoice(clos
     status = instance.get_status_by_partition(dg.AssetKey("invoices"), [key], tenant_month_partitions)
     assert status[key].value == "MATERIALIZED"
     assert all(e.passed for e in results[NOVEMBER].get_asset_check_evaluations())
+
+
+@pytest.mark.parametrize("tenant, month, start", [
+    ("upgrader", OCTOBER, None), ("weekly", NOVEMBER, "2026-11-09"), ("newyork", NOVEMBER, None),
+    ("annual", OCTOBER, None), ("trial", OCTOBER, None)])
+def test_rate_reproduces_the_assets_charge_ir_byte_for_byte(closed, tmp_path, capsys, tenant, month, start):
+    import json
+
+    from billing_dagster.cli import main
+    from billing_dagster.domain.canonical import canonical_json, sha256_hex
+    _, repo, _ = closed
+    argv = ["rate-document", "--tenant", tenant, "--month", f"{month:%Y-%m}"]
+    assert main(argv + (["--period-start", start] if start else [])) == 0
+    document = tmp_path / "document.json"
+    document.write_text(capsys.readouterr().out)
+    assert main(["rate", "--input", str(document), "--json"]) == 0
+    rated = json.loads(capsys.readouterr().out)
+    key = date.fromisoformat(start) if start else json.loads(document.read_text())["context"]["period"]["start"][:10]
+    stored, digest = repo.charges(tenant, date.fromisoformat(str(key)))
+    assert canonical_json(rated["charges"]) == canonical_json(stored)
+    assert sha256_hex(canonical_json(rated["charges"])) == digest
+
+
+def test_rate_document_names_the_periods_to_choose_from(closed, capsys):
+    from billing_dagster.cli import main
+    assert main(["rate-document", "--tenant", "weekly", "--month", "2026-11"]) == 1
+    assert "2026-10-26, 2026-11-02, 2026-11-09, 2026-11-16, 2026-11-23" in capsys.readouterr().err
