@@ -36,7 +36,7 @@ def main(tenant_count: int, events_per_day: int, launcher: str, sample: int) -> 
     engine = make_engine(billing_db_url())
     migrate(engine)
     tenants = [dataclasses.replace(t, events_per_day=events_per_day)
-               for t in demo_tenants(MONTH, count=tenant_count)]
+               for t in demo_tenants(MONTH, count=tenant_count, features=False)]
     with _stage(figures, "seed"):
         seed_world(engine, tenants)
     with _stage(figures, "generate"):

@@ -59,7 +59,9 @@ class DemoTenant:
     subscriptions: tuple[dict, ...] = ()  # when set, these rows instead of one subscription to `plan`
 
 
-def demo_tenants(month: date, seed: int = 7, count: int = 50) -> list[DemoTenant]:
+def demo_tenants(month: date, seed: int = 7, count: int = 50, features: bool = True) -> list[DemoTenant]:
+    """`features`: a few tenants show billing cycles, seats, trials (see _featured); off, every tenant bills
+    calendar months in UTC (the benchmarks' homogeneous world)."""
     rng = random.Random(seed)
     month_start = datetime(month.year, month.month, 1, tzinfo=timezone.utc)
     tenants = []
@@ -71,8 +73,8 @@ def demo_tenants(month: date, seed: int = 7, count: int = 50) -> list[DemoTenant
         if index % 9 and rng.random() < 0.7:
             starts = month_start.replace(year=month.year - 1)
         volume = {"free": 120, "standard": 650, "enterprise": 1800}[plan]
-        tenants.append(_featured(DemoTenant(f"t{index:03d}", f"Tenant {index:03d}", plan, code, region,
-                                            index == 13, starts, volume), month))
+        tenant = DemoTenant(f"t{index:03d}", f"Tenant {index:03d}", plan, code, region, index == 13, starts, volume)
+        tenants.append(_featured(tenant, month) if features else tenant)
     return tenants
 
 
