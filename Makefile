@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export BILLING_HOME ?= $(CURDIR)/.billing
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 BILLING_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
-DB_TESTS := tests/store tests/close tests/scenarios tests/assets tests/providers tests/deploy tests/api tests/usage/test_inbox.py tests/usage/test_usage_asset.py tests/cli/test_cli_quarantine.py tests/test_landing_sensor.py
+DB_TESTS := tests/store tests/close tests/scenarios tests/assets tests/providers tests/deploy tests/api tests/usage/test_inbox.py tests/usage/test_usage_asset.py tests/cli/test_cli_quarantine.py tests/cli/test_cli_adjustments.py tests/cli/test_cli_time_entries.py tests/cli/test_cli_plans.py tests/cli/test_cli_tax.py tests/cli/test_cli_plan_inputs.py tests/test_landing_sensor.py
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
 .PHONY: install demo ui test test-sqlite test-postgres wasm wasm-check defs-check bench bench-wasm bench-ingest bench-close clean-demo

@@ -103,11 +103,13 @@ def test_events_are_counted_and_bad_ones_quarantined(closed_month, repo):
 
 def test_fact_packs_hold_only_what_the_program_reads(closed_month, repo):
     acme, _ = repo.fact_pack("acme", MONTH)
-    assert sorted(acme) == ["subscription", "tax", "usage"]
+    assert sorted(acme) == ["adjustments", "subscription", "tax", "usage"]
+    assert acme["adjustments"] == {}  # the program reads them (manual-adjustments); none this month
     # llm_tokens is metered but no module prices it; usage-tiers reads count, min and max too (percentage bounds)
     assert list(acme["usage"]) == ["api_calls"] and acme["usage"]["api_calls"]["sum"] == "1500"
     assert sorted(acme["usage"]["api_calls"]) == ["count", "max", "min", "sum"]
     assert sorted(acme["subscription"]) == ["active_days", "active_seconds", "period_days", "period_seconds", "plan"]
+    # seats are read by fixed-fee but left out at 1, the default
 
 
 def test_materializations_and_checks_visible_per_partition(closed_month):
